@@ -1,0 +1,5 @@
+"""Allow ``python -m codeeff``."""
+
+from codeeff.cli import main
+
+main()
