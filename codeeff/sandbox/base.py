@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-__all__ = ["Execution", "Limits", "Payload", "Program", "Sandbox", "Verdict"]
+__all__ = ["Execution", "Limits", "Payload", "Program", "Sandbox", "SandboxConfig", "Verdict"]
 
 
 class Verdict(str, Enum):
@@ -132,6 +132,25 @@ class Execution:
     """Exception type for RUNTIME_ERROR; the reason for TIMEOUT (cpu/wall), CRASHED (signal)…"""
     detail: str = ""
     """A short human-readable explanation (never the sample's own output)."""
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """How to open a sandbox. One frozen config; ``open_sandbox(config)`` builds the backend."""
+
+    backend: str = "docker"
+    """``docker`` (the security boundary) or ``process`` (host processes with rlimits; NOT a
+    security boundary, refused unless ``allow_unsafe_process`` is set)."""
+    cpus: tuple[int, ...] | None = None
+    """CPUs to pin the sandbox to; ``None`` lets the backend choose (the last core)."""
+    image: str | None = None
+    """Image reference; ``None`` means the tag of the current recipe."""
+    memory_mb: int = 2048
+    """Memory of the whole container (executions get ``Limits.memory_mb`` each)."""
+    pids_limit: int = 64
+    """Processes and threads in the whole container."""
+    allow_unsafe_process: bool = False
+    """Explicit opt-in to run untrusted code on the host with the ``process`` backend."""
 
 
 class Sandbox(ABC):
