@@ -229,6 +229,8 @@ def pass_at_k(n: ArrayLike, c: ArrayLike, k: ArrayLike) -> float | FloatArray:
     ``1 - prod_{j=n-c+1}^{n} (1 - k/j)`` of Chen et al. (arXiv:2107.03374, Fig. 3), which never
     forms a binomial coefficient. It is exactly 1 when ``n - c < k`` (every k-subset holds a
     correct sample) and 0 when ``c = 0``. It equals :func:`eff_at_k` applied to 0/1 scores.
+    One running product per distinct ``(n, k)`` serves every c, so the cost is the sum of the
+    distinct n plus the array size (10,000 problems at n = 200 take a few milliseconds).
 
     Args:
         n: Number of samples per problem; an int or an array.
