@@ -1,0 +1,14 @@
+def longest_repeat(s: str) -> int:
+    """Return the length of the longest string that occurs at least twice in ``s`` as a
+    contiguous substring, at two different starting positions (the two occurrences may
+    overlap). Return 0 when no character repeats.
+
+    ``s`` holds up to about 10**5 characters (any characters).
+
+    >>> longest_repeat("banana")
+    3
+    >>> longest_repeat("abcd")
+    0
+    >>> longest_repeat("aaaa")
+    3
+    """
