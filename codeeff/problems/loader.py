@@ -184,6 +184,12 @@ class Problem:
             for level in self.spec.levels
         ]
 
+    def input_digest(self, seed: int = 0) -> str:
+        """SHA-256 of every test's arguments in the wire format (for determinism checks)."""
+        from codeeff.sandbox import wire
+
+        return _sha256(*(wire.encode(args) for level in self.inputs(seed) for args in level))
+
     # -- checker -------------------------------------------------------------------------
 
     def check(self, args: tuple, expected: Any, actual: Any, *, strict: bool = False) -> bool:

@@ -1,0 +1,465 @@
+"""``codeeff problems check``: can a problem measure efficiency? (engine level).
+
+For each problem: the generator is deterministic (twice in this process, and once in a child
+process with another hash seed); every input encodes in the wire format; the reference passes
+every test in the sandbox (its answers become the expected ones); the checker accepts those
+answers and rejects perturbed ones; the reference's time at the top level falls in a measurable
+band (else a size is suggested); and every known-slow solution is separated from the reference:
+its ENAMEL efficiency score must stay at or below a threshold, otherwise the generator is too
+weak to tell the two apart.
+
+The reference and the slow solutions run through the sandbox API like any sample; the
+generators and checkers run here, on the host.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+from codeeff import estimators
+from codeeff.errors import ProblemError
+from codeeff.measure import RepeatPolicy, measure_case
+from codeeff.problems.checking import perturbations
+from codeeff.problems.loader import Problem, ProblemSet
+from codeeff.sandbox import Limits, Payload, Program, Sandbox, SandboxConfig, Verdict
+from codeeff.sandbox.wire import WireError
+
+__all__ = [
+    "CheckConfig",
+    "CheckReport",
+    "Finding",
+    "ProblemCheck",
+    "Severity",
+    "SlowCheck",
+    "check_problem",
+    "check_problems",
+    "suggest_sizes",
+]
+
+
+class Severity(str, Enum):
+    """How bad a finding is: errors fail the check, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing ``check`` found, with the fix when there is one."""
+
+    severity: Severity
+    message: str
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckConfig:
+    """How ``problems check`` runs."""
+
+    band_s: tuple[float, float] = (0.02, 1.0)
+    """The measurable band for the reference's time at the top level, in seconds."""
+    slow_score_max: float = 0.5
+    """A known-slow solution scoring above this is not separated: the generator is weak."""
+    policy: RepeatPolicy = field(
+        default_factory=lambda: RepeatPolicy(min_reps=3, max_reps=3, baseline_reps=2)
+    )
+    """Repetitions per timed test (fewer than scoring: ``check`` needs a band, not a score)."""
+    reference_cpu_s: float = 20.0
+    """CPU limit of one reference execution."""
+    seed: int = 0
+    """The generator seed of the inputs checked."""
+    cross_process: bool = True
+    """Also compare the inputs generated in a child process with another hash seed."""
+
+    def __post_init__(self) -> None:
+        lo, hi = self.band_s
+        if not 0 < lo < hi:
+            raise ValueError(f"band_s must be 0 < low < high, got {self.band_s}")
+        if not self.slow_score_max >= 0:
+            raise ValueError(f"slow_score_max must be >= 0, got {self.slow_score_max}")
+
+
+@dataclass(frozen=True)
+class SlowCheck:
+    """How one known-slow solution compared with the reference."""
+
+    name: str
+    score: float | None
+    """ENAMEL efficiency score against the reference (None when it could not be computed)."""
+    level_times_s: tuple[float | None, ...]
+    """Worst time per level (``inf`` = killed at the limit, None = not run)."""
+    separated: bool
+
+
+@dataclass(frozen=True)
+class ProblemCheck:
+    """The outcome of checking one problem."""
+
+    problem_id: str
+    findings: tuple[Finding, ...]
+    ref_level_times_s: tuple[float | None, ...] = ()
+    """The reference's worst time per level (level 0 is not timed: None)."""
+    time_limit_s: float | None = None
+    """T = α × max reference time over the timed levels."""
+    sizes: tuple[int, ...] = ()
+    suggested_sizes: tuple[int, ...] | None = None
+    """Sizes of the levels that would bring the top level into the band."""
+    slow: tuple[SlowCheck, ...] = ()
+    elapsed_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """No error (warnings allowed)."""
+        return not any(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def top_time_s(self) -> float | None:
+        """The reference's time at the top level."""
+        return self.ref_level_times_s[-1] if self.ref_level_times_s else None
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """The outcome of ``problems check`` over a set."""
+
+    problem_set: str
+    config: CheckConfig
+    problems: tuple[ProblemCheck, ...]
+    elapsed_s: float
+    backend: str
+
+    @property
+    def ok(self) -> bool:
+        """Every problem passed."""
+        return all(p.ok for p in self.problems)
+
+
+def suggest_sizes(
+    sizes: Sequence[int], times: Sequence[float | None], band_s: tuple[float, float]
+) -> tuple[int, ...] | None:
+    """Scale the timed sizes so that the top level lands in the middle of the band.
+
+    The growth exponent ``k`` is measured between the two largest timed levels
+    (``t ∝ size**k``, clamped to 0.5..3; 1 when it cannot be measured), then every timed size is
+    multiplied by ``(target / t_top) ** (1 / k)``, target being the band's geometric middle.
+
+    Returns:
+        New sizes for all levels (level 0 unchanged), or None when the top level is in the band
+        or has no time.
+    """
+    lo, hi = band_s
+    top = times[-1] if times else None
+    if top is None or not math.isfinite(top) or lo <= top <= hi:
+        return None
+    k = 1.0
+    if len(sizes) >= 3:
+        s1, s2, t1, t2 = sizes[-2], sizes[-1], times[-2], times[-1]
+        if t1 and t2 and t1 > 0 and t2 > 0 and s1 > 0 and s2 > s1:
+            k = min(3.0, max(0.5, math.log(t2 / t1) / math.log(s2 / s1)))
+    target = math.sqrt(lo * hi)
+    factor = (target / max(top, 1e-6)) ** (1.0 / k)
+    return (sizes[0], *(max(1, round(s * factor)) for s in sizes[1:]))
+
+
+def _cross_process_digests(problem_set: ProblemSet, ids: Sequence[str],
+                           seed: int) -> dict[str, str | None] | None:
+    """Input digests computed by a child process with a fixed, different hash seed."""
+    env = dict(os.environ, PYTHONHASHSEED="20261128")
+    cmd = [sys.executable, "-m", "codeeff.problems._digests", str(problem_set.root), str(seed),
+           *ids]
+    try:
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    try:
+        return json.loads(done.stdout)
+    except ValueError:
+        return None
+
+
+def _run_reference(sandbox: Sandbox, program: Program, payload: Payload,
+                   limits: Limits) -> tuple[Any, str | None]:
+    ex = sandbox.run(program, payload, limits)
+    if ex.verdict is not Verdict.OK:
+        why = ex.error or ex.detail or ""
+        return None, f"{ex.verdict.value}{': ' + why if why else ''}"
+    return ex.value, None
+
+
+def _check_checker(problem: Problem, cases: Sequence[tuple[tuple, Any]]) -> list[Finding]:
+    """The checker accepts the expected answers and rejects perturbed ones."""
+    findings: list[Finding] = []
+    tried = rejected_all = 0
+    accepted_example: str | None = None
+    for args, expected in cases:
+        try:
+            if not problem.check(args, expected, expected, strict=True):
+                return [Finding(Severity.ERROR, "the checker rejects the reference's own answer",
+                                "check(args, expected, expected) must be True")]
+        except ProblemError as exc:
+            return [Finding(Severity.ERROR, exc.message, exc.hint)]
+        variants = perturbations(expected)
+        if not variants:
+            continue
+        tried += 1
+        accepted = [v for v in variants if problem.check(args, expected, v)]
+        if not accepted:
+            rejected_all += 1
+        elif accepted_example is None:
+            accepted_example = repr(accepted[0])[:60]
+    if tried and rejected_all == 0:
+        findings.append(Finding(
+            Severity.ERROR, f"the checker accepts perturbed answers (e.g. {accepted_example})",
+            "make check() compare the answer with `expected` (or validate it against `args`)",
+        ))
+    elif accepted_example is not None:
+        findings.append(Finding(
+            Severity.WARNING,
+            f"the checker accepts some perturbed answers (e.g. {accepted_example}); fine if "
+            "several answers are right",
+        ))
+    return findings
+
+
+def check_problem(
+    problem: Problem,
+    sandbox: Sandbox,
+    config: CheckConfig,
+    *,
+    other_digest: str | None = None,
+) -> ProblemCheck:
+    """Check one problem (see the module docstring).
+
+    Args:
+        problem: The problem.
+        sandbox: An open sandbox to run the reference and the slow solutions in.
+        config: Band, threshold, repetitions.
+        other_digest: The input digest another process computed (None skips that check).
+    """
+    start = time.perf_counter()
+    spec = problem.spec
+    sizes = tuple(level.size for level in spec.levels)
+    findings: list[Finding] = []
+
+    def done(**kw: Any) -> ProblemCheck:
+        return ProblemCheck(problem_id=problem.id, findings=tuple(findings), sizes=sizes,
+                            elapsed_s=time.perf_counter() - start, **kw)
+
+    # 1. The generator: deterministic, and its inputs encode.
+    try:
+        inputs = problem.inputs(config.seed)
+        again = problem.inputs(config.seed)
+    except ProblemError as exc:
+        findings.append(Finding(Severity.ERROR, exc.message, exc.hint))
+        return done()
+    try:
+        payloads = [[Payload.from_args(args) for args in level] for level in inputs]
+        payloads_again = [[Payload.from_args(args) for args in level] for level in again]
+    except WireError as exc:
+        findings.append(Finding(Severity.ERROR, f"an input cannot be encoded: {exc}",
+                                "generators must return plain data (see codeeff.sandbox.wire)"))
+        return done()
+    if [[p.digest for p in lv] for lv in payloads] != \
+            [[p.digest for p in lv] for lv in payloads_again]:
+        findings.append(Finding(Severity.ERROR, "the generator is not deterministic",
+                                "draw every random number from `rng`, never from `random`"))
+        return done()
+    if other_digest is not None and other_digest != problem.input_digest(config.seed):
+        findings.append(Finding(
+            Severity.ERROR, "the inputs change with Python's hash seed (PYTHONHASHSEED)",
+            "do not let the order of a set or of hash-ordered data reach the inputs: "
+            "iterate sorted(...) instead",
+        ))
+        return done()
+
+    reference = Program(problem.reference, spec.entry_point)
+    ref_limits = Limits(cpu_s=config.reference_cpu_s, memory_mb=spec.memory_mb)
+
+    # 2. Correctness of the reference on level 0 (timed levels are checked while timing).
+    expected: list[list[Any]] = [[None] * len(level) for level in inputs]
+    for case, payload in enumerate(payloads[0]):
+        value, failure = _run_reference(sandbox, reference, payload, ref_limits)
+        if failure:
+            findings.append(Finding(Severity.ERROR,
+                                    f"the reference fails level 0 case {case}: {failure}"))
+            return done()
+        expected[0][case] = value
+
+    # 3. Time the reference on the timed levels; its answers there are expected too.
+    ref_times: list[float | None] = [None]
+    for level in problem.timed_levels:
+        worst = 0.0
+        for case, payload in enumerate(payloads[level.index]):
+            m = measure_case(sandbox, [reference], payload, [ref_limits], config.policy)
+            meas = m.programs[0]
+            if meas.verdict is not Verdict.OK:
+                why = meas.error or meas.detail
+                findings.append(Finding(
+                    Severity.ERROR,
+                    f"the reference fails level {level.index} case {case}: "
+                    f"{meas.verdict.value}{': ' + why if why else ''}",
+                    "lower the level's size" if meas.verdict is Verdict.TIMEOUT else None,
+                ))
+                return done(ref_level_times_s=tuple(ref_times))
+            if not meas.values_agree:
+                findings.append(Finding(
+                    Severity.WARNING,
+                    f"the reference returned different answers on repeats (level "
+                    f"{level.index} case {case})",
+                ))
+            expected[level.index][case] = meas.value
+            worst = max(worst, meas.time_s)
+        ref_times.append(worst)
+
+    # 4. The checker.
+    findings.extend(_check_checker(problem, [
+        (args, expected[li][ci]) for li, level in enumerate(inputs)
+        for ci, args in enumerate(level)
+    ]))
+
+    # 5. The band.
+    lo, hi = config.band_s
+    top = ref_times[-1]
+    suggested = suggest_sizes(sizes, ref_times, config.band_s)
+    if top is not None and not lo <= top <= hi:
+        where = "below" if top < lo else "above"
+        findings.append(Finding(
+            Severity.WARNING,
+            f"the reference takes {top * 1e3:.1f} ms at the top level, {where} the band "
+            f"{lo * 1e3:g} ms – {hi * 1e3:g} ms",
+            f"try sizes {', '.join(map(str, suggested[1:]))} for the timed levels"
+            if suggested else None,
+        ))
+
+    # 6. Known-slow solutions must be separated from the reference.
+    weights = [level.weight for level in spec.levels]
+    try:
+        limit = estimators.time_limit(ref_times, spec.time_factor, weights)
+    except ValueError as exc:
+        findings.append(Finding(Severity.ERROR, f"no time limit can be computed: {exc}"))
+        return done(ref_level_times_s=tuple(ref_times))
+    slow_checks = [
+        _check_slow(problem, name, source, inputs, payloads, expected, ref_times, limit,
+                    weights, config, sandbox, findings)
+        for name, source in problem.slow.items()
+    ]
+    return done(ref_level_times_s=tuple(ref_times), time_limit_s=limit,
+                suggested_sizes=suggested, slow=tuple(slow_checks))
+
+
+def _check_slow(
+    problem: Problem, name: str, source: str, inputs: list[list[tuple]],
+    payloads: list[list[Payload]], expected: list[list[Any]], ref_times: list[float | None],
+    limit: float, weights: list[float], config: CheckConfig, sandbox: Sandbox,
+    findings: list[Finding],
+) -> SlowCheck:
+    spec = problem.spec
+    program = Program(source, spec.entry_point)
+    # Killing at T (plus the harness floor) is exact: any time >= T scores 0 anyway.
+    kill = Limits(cpu_s=limit + 0.05, memory_mb=spec.memory_mb)
+    times: list[float | None] = [None] * len(spec.levels)
+    for case, payload in enumerate(payloads[0]):
+        ex = sandbox.run(program, payload, Limits(cpu_s=config.reference_cpu_s,
+                                                  memory_mb=spec.memory_mb))
+        if ex.verdict is not Verdict.OK or not problem.check(inputs[0][case],
+                                                             expected[0][case], ex.value):
+            findings.append(Finding(
+                Severity.ERROR, f"slow solution {name!r} is wrong on level 0 case {case} "
+                f"({ex.verdict.value})", "known-slow solutions must be correct",
+            ))
+            return SlowCheck(name, None, tuple(times), False)
+    killed = False
+    for level in problem.timed_levels:
+        if killed:
+            times[level.index] = math.inf  # ENAMEL cascade: later levels are censored too
+            continue
+        worst = 0.0
+        for case, payload in enumerate(payloads[level.index]):
+            meas = measure_case(sandbox, [program], payload, [kill], config.policy).programs[0]
+            if meas.verdict is Verdict.TIMEOUT:
+                worst, killed = math.inf, True
+                break
+            if meas.verdict is not Verdict.OK or not problem.check(
+                inputs[level.index][case], expected[level.index][case], meas.value
+            ):
+                findings.append(Finding(
+                    Severity.ERROR, f"slow solution {name!r} is wrong or fails on level "
+                    f"{level.index} case {case} ({meas.verdict.value})",
+                    "known-slow solutions must be correct",
+                ))
+                return SlowCheck(name, None, tuple(times), False)
+            worst = max(worst, meas.time_s)
+        times[level.index] = worst
+    score_times = [0.0 if level.weight == 0 else times[level.index] for level in spec.levels]
+    score = float(estimators.efficiency_score(
+        [math.inf if t is None else t for t in score_times], ref_times, limit, weights,
+    ))
+    separated = score <= config.slow_score_max
+    if not separated:
+        findings.append(Finding(
+            Severity.ERROR,
+            f"weak generator: known-slow solution {name!r} scores {score:.2f} "
+            f"(> {config.slow_score_max:g}), too close to the reference",
+            "raise the sizes of the timed levels or add adversarial cases that the slow "
+            "solution handles badly",
+        ))
+    return SlowCheck(name, score, tuple(times), separated)
+
+
+def check_problems(
+    problem_set: ProblemSet,
+    sandbox_config: SandboxConfig,
+    config: CheckConfig | None = None,
+    *,
+    ids: Sequence[str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> CheckReport:
+    """Check the problems ``ids`` of ``problem_set`` (all when None).
+
+    Args:
+        problem_set: The loaded set.
+        sandbox_config: Where to run the references and slow solutions (``process`` needs
+            ``allow_unsafe_process``; acceptable for trusted benchmark code only).
+        config: Band, threshold, repetitions.
+        ids: Problem ids to check.
+        progress: Called as ``progress(problem_id, index, total)`` before each problem.
+
+    Raises:
+        ProblemError: for an unknown id.
+        SandboxSetupError: when the sandbox cannot start.
+    """
+    from codeeff.sandbox import open_sandbox  # the backends are heavy; load them on use
+
+    config = config or CheckConfig()
+    start = time.perf_counter()
+    chosen = [problem_set.get(i) for i in ids] if ids else list(problem_set.problems.values())
+    others: dict[str, str | None] | None = None
+    if config.cross_process:
+        others = _cross_process_digests(problem_set, [p.id for p in chosen], config.seed)
+    results: list[ProblemCheck] = []
+    with open_sandbox(sandbox_config) as sandbox:
+        for i, problem in enumerate(chosen):
+            if progress is not None:
+                progress(problem.id, i, len(chosen))
+            result = check_problem(problem, sandbox, config,
+                                   other_digest=(others or {}).get(problem.id))
+            if others is None and config.cross_process:
+                result = replace(result, findings=(*result.findings, Finding(
+                    Severity.WARNING, "the cross-process determinism check could not run")))
+            results.append(result)
+            sandbox.recycle()
+    return CheckReport(problem_set=problem_set.name, config=config, problems=tuple(results),
+                       elapsed_s=time.perf_counter() - start, backend=sandbox_config.backend)
