@@ -26,7 +26,7 @@ from enum import Enum
 from typing import Any
 
 from codeeff import estimators
-from codeeff.errors import ProblemError
+from codeeff.errors import ProblemError, SandboxSetupError
 from codeeff.measure import RepeatPolicy, measure_case
 from codeeff.problems.checking import perturbations
 from codeeff.problems.loader import Problem, ProblemSet
@@ -419,6 +419,24 @@ def _check_slow(
     return SlowCheck(name, score, tuple(times), separated)
 
 
+def _open_sandbox(config: SandboxConfig) -> Sandbox:
+    """``codeeff.sandbox.open_sandbox``, loaded on use (the backends are heavy)."""
+    try:
+        from codeeff.sandbox import open_sandbox  # type: ignore[attr-defined]
+    except ImportError:
+        # Until the sandbox package exports its opener, the process backend is reachable
+        # directly; the docker backend is not.
+        if config.backend != "process":
+            raise SandboxSetupError(
+                f"the {config.backend} backend is not available in this build",
+                hint="use --backend process for trusted benchmark code",
+            ) from None
+        from codeeff.sandbox.process_backend import ProcessSandbox
+
+        return ProcessSandbox(config)
+    return open_sandbox(config)
+
+
 def check_problems(
     problem_set: ProblemSet,
     sandbox_config: SandboxConfig,
@@ -441,8 +459,6 @@ def check_problems(
         ProblemError: for an unknown id.
         SandboxSetupError: when the sandbox cannot start.
     """
-    from codeeff.sandbox import open_sandbox  # the backends are heavy; load them on use
-
     config = config or CheckConfig()
     start = time.perf_counter()
     chosen = [problem_set.get(i) for i in ids] if ids else list(problem_set.problems.values())
@@ -450,7 +466,7 @@ def check_problems(
     if config.cross_process:
         others = _cross_process_digests(problem_set, [p.id for p in chosen], config.seed)
     results: list[ProblemCheck] = []
-    with open_sandbox(sandbox_config) as sandbox:
+    with _open_sandbox(sandbox_config) as sandbox:
         for i, problem in enumerate(chosen):
             if progress is not None:
                 progress(problem.id, i, len(chosen))

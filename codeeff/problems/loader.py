@@ -370,6 +370,17 @@ def load_problem(folder: Path, reference_dir: Path) -> Problem:
     )
 
 
+def _known_ids(folders: Sequence[Path]) -> list[str]:
+    """The ids of ``folders`` (for suggestions; unreadable specs fall back to the folder)."""
+    ids = []
+    for folder in folders:
+        try:
+            ids.append(parse_problem_spec(folder / "problem.toml").id)
+        except ProblemError:
+            ids.append(folder.name)
+    return ids
+
+
 def resolve_root(name_or_path: str | Path) -> tuple[Path, str]:
     """Return (root folder, default name) of a problem set given ``"builtin"`` or a path."""
     if str(name_or_path) == "builtin":
@@ -411,8 +422,7 @@ def load_problem_set(
         for task_id in ids:
             folder = by_folder.get(task_id.replace("/", "_"))
             if folder is None:
-                known = [p.name for p in folders]
-                close = did_you_mean(task_id.replace("/", "_"), known)
+                close = did_you_mean(task_id, _known_ids(folders))
                 raise ProblemError(
                     f"no problem {task_id!r} in problem set {info.name!r} ({root})",
                     hint=close or "`codeeff problems list` lists the ids",
