@@ -1,0 +1,258 @@
+"""The ``docker`` backend: a warm, hardened container per sandbox, driven over its attach socket.
+
+The container (options in :func:`container_options`, reasons beside each):
+
+* ``network_mode="none"``: only a loopback interface.
+* ``read_only=True`` and no tmpfs: no path the sample UID can write, so nothing survives a run.
+* ``user="0:0"`` with ``cap_drop=ALL`` + ``cap_add=[SETUID, SETGID, KILL]``: the supervisor
+  must drop each child to UID 10001 and kill it. Root is the only way to hold those under
+  ``no-new-privileges`` (Docker gives a non-root user no effective capabilities, and file
+  capabilities are ignored under no-new-privileges). The sample never has any capability.
+* ``security_opt=["no-new-privileges", "seccomp=<sandbox/seccomp.json>"]``: our own allowlist;
+  Debian's Docker 20.10 default profile still allows io_uring and ptrace.
+* ``pids_limit``, ``mem_limit == memswap_limit`` (no swap), ``ulimits`` (nofile, fsize, core),
+  ``cpuset_cpus`` pinned (the last core by default), ``ipc_mode="none"``.
+* ``init=True``: docker-init is PID 1 and reaps orphans; the supervisor is not PID 1.
+* ``log_config=none``: nothing is logged through dockerd; the child's output goes to
+  /dev/null inside, so no sample byte ever crosses the daemon.
+* labels: ``codeeff.sandbox=1`` plus the owner's host, boot id, PID and start time, so that
+  :func:`reap_leftovers` can remove containers whose owner process died.
+
+The container is always killed with ``remove(force=True)`` (SIGKILL), never ``stop()``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+import uuid
+from typing import Any
+
+from codeeff.errors import SandboxError, SandboxSetupError
+from codeeff.resources import sandbox_recipe_dir
+from codeeff.sandbox._channel import Channel, SocketChannel
+from codeeff.sandbox._supervised import SupervisedSandbox
+from codeeff.sandbox.base import SandboxConfig
+from codeeff.sandbox.engine import docker_client
+from codeeff.sandbox.image import find_image
+from codeeff.sandbox.process_backend import SAMPLE_UID, sandbox_environment
+
+__all__ = [
+    "LABEL",
+    "DockerSandbox",
+    "container_options",
+    "load_seccomp_profile",
+    "reap_leftovers",
+]
+
+LABEL = "codeeff.sandbox"
+_LABEL_RUN = "codeeff.sandbox.run"
+_LABEL_HOST = "codeeff.owner.host"
+_LABEL_BOOT = "codeeff.owner.boot"
+_LABEL_PID = "codeeff.owner.pid"
+_LABEL_START = "codeeff.owner.start"
+_SUPERVISOR_CAPS = ["SETUID", "SETGID", "KILL"]
+_MAX_REPLY_BODY = 1 << 30
+_SUPERVISOR_NOFILE = 256
+_FSIZE = 1 << 20
+_PAYLOAD_CACHE_SHARE = 8  # the supervisor's payload cache gets 1/8 of the container memory
+
+
+def load_seccomp_profile() -> str:
+    """The seccomp allowlist as JSON text (docker-py passes the text, not a path)."""
+    path = sandbox_recipe_dir() / "seccomp.json"
+    try:
+        return json.dumps(json.loads(path.read_text()), separators=(",", ":"))
+    except (OSError, ValueError) as exc:
+        raise SandboxSetupError(f"the seccomp profile {path} is unreadable: {exc}",
+                                hint="reinstall codeeff") from exc
+
+
+def _boot_id() -> str:
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            return f.read().strip()
+    except OSError:
+        return "unknown"
+
+
+def _start_time(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    return stat[stat.rfind(b")") + 2:].split()[19].decode()
+
+
+def owner_labels(run_id: str) -> dict[str, str]:
+    """Labels that identify this process as the owner of a container."""
+    pid = os.getpid()
+    return {
+        LABEL: "1",
+        _LABEL_RUN: run_id,
+        _LABEL_HOST: socket.gethostname(),
+        _LABEL_BOOT: _boot_id(),
+        _LABEL_PID: str(pid),
+        _LABEL_START: _start_time(pid) or "",
+    }
+
+
+def _owner_alive(labels: dict[str, str]) -> bool | None:
+    """True/False if we can tell whether the owning process lives; None if it is elsewhere."""
+    if labels.get(_LABEL_HOST) != socket.gethostname():
+        return None
+    if labels.get(_LABEL_BOOT) != _boot_id():
+        return False
+    try:
+        pid = int(labels.get(_LABEL_PID, ""))
+    except ValueError:
+        return False
+    start = _start_time(pid)
+    return start is not None and start == labels.get(_LABEL_START)
+
+
+def reap_leftovers(client: Any = None) -> list[str]:
+    """Remove codeeff containers whose owner process is gone (after a crash or SIGKILL).
+
+    Containers owned by a live process (another codeeff run) and containers created from
+    another host are left alone.
+
+    Returns:
+        The ids (short) of the containers removed.
+
+    Raises:
+        SandboxSetupError: if no engine answers.
+    """
+    import docker.errors
+
+    client = client or docker_client()
+    removed = []
+    for c in client.containers.list(all=True, filters={"label": f"{LABEL}=1"}):
+        if _owner_alive(c.labels) is not False:
+            continue
+        try:
+            c.remove(force=True)
+            removed.append(c.short_id)
+        except docker.errors.NotFound:
+            pass
+    return removed
+
+
+def container_options(config: SandboxConfig, image: str, cpus: tuple[int, ...], seccomp: str,
+                      labels: dict[str, str]) -> dict[str, Any]:
+    """Keyword arguments for ``client.containers.create`` (see the module docstring)."""
+    from docker.types import LogConfig, Ulimit
+
+    memory = f"{config.memory_mb}m"
+    cache = (config.memory_mb << 20) // _PAYLOAD_CACHE_SHARE
+    return {
+        "image": image,
+        "command": ["--sample-uid", str(SAMPLE_UID), "--sample-gid", str(SAMPLE_UID),
+                    "--sweep", "uid", "--cgroup", "auto", "--cache-bytes", str(cache),
+                    "--nproc", str(config.pids_limit)],
+        "user": "0:0",
+        "cap_drop": ["ALL"],
+        "cap_add": list(_SUPERVISOR_CAPS),
+        "security_opt": ["no-new-privileges", f"seccomp={seccomp}"],
+        "network_mode": "none",
+        "read_only": True,
+        "ipc_mode": "none",
+        "pids_limit": config.pids_limit,
+        "mem_limit": memory,
+        "memswap_limit": memory,
+        "cpuset_cpus": ",".join(str(c) for c in cpus),
+        "ulimits": [
+            Ulimit(name="nofile", soft=_SUPERVISOR_NOFILE, hard=_SUPERVISOR_NOFILE),
+            Ulimit(name="fsize", soft=_FSIZE, hard=_FSIZE),
+            Ulimit(name="core", soft=0, hard=0),
+        ],
+        "init": True,
+        "log_config": LogConfig(type="none"),
+        "labels": labels,
+        "environment": sandbox_environment(),
+        "stdin_open": True,
+        "tty": False,
+        "hostname": "sandbox",
+        "working_dir": "/",
+        "detach": True,
+    }
+
+
+class DockerSandbox(SupervisedSandbox):
+    """A warm hardened container with the supervisor; recycled after anomalies."""
+
+    backend = "docker"
+
+    def __init__(self, config: SandboxConfig) -> None:
+        super().__init__(config)
+        self.client = docker_client()
+        reap_leftovers(self.client)
+        self.image = find_image(self.client, config.image)
+        self.cpus = tuple(config.cpus) if config.cpus else (self._engine_cpus() - 1,)
+        self.seccomp = load_seccomp_profile()
+        self.run_id = uuid.uuid4().hex[:16]
+        self._container: Any = None
+
+    def _engine_cpus(self) -> int:
+        try:
+            return int(self.client.info()["NCPU"])
+        except Exception:
+            return os.cpu_count() or 1
+
+    @property
+    def container_id(self) -> str | None:
+        """The id of the live container, if one is running."""
+        return self._container.id if self._container is not None else None
+
+    def _launch(self) -> Channel:
+        import docker.errors
+
+        opts = container_options(self.config, self.image, self.cpus, self.seccomp,
+                                 owner_labels(self.run_id))
+        try:
+            container = self.client.containers.create(**opts)
+        except docker.errors.APIError as exc:
+            raise SandboxSetupError(f"the engine refused to create the sandbox: {exc}",
+                                    hint="run `codeeff sandbox check`") from exc
+        self._container = container
+        try:
+            # Attach before start, so nothing the supervisor says is missed.
+            resp = self.client.api.attach_socket(
+                container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            sock = getattr(resp, "_sock", resp)
+            if not isinstance(sock, socket.socket):
+                raise SandboxSetupError("cannot reach the container's attach socket",
+                                        hint="use a local Docker engine (unix socket)")
+            container.start()
+        except docker.errors.APIError as exc:
+            self._destroy()
+            raise SandboxError(f"the sandbox container did not start: {exc}",
+                               hint="run `codeeff sandbox check`") from exc
+        except BaseException:
+            self._destroy()
+            raise
+        return SocketChannel(sock, _MAX_REPLY_BODY, owner=resp)
+
+    def _destroy(self) -> None:
+        import docker.errors
+
+        container, self._container = self._container, None
+        if container is None:
+            return
+        # remove(force=True) SIGKILLs and removes in one call; never stop() (SIGTERM + grace).
+        for attempt in range(3):
+            try:
+                container.remove(force=True)
+                return
+            except docker.errors.NotFound:
+                return
+            except docker.errors.APIError as exc:
+                if "removal of container" in str(exc) and "in progress" in str(exc):
+                    return
+                if attempt == 2:
+                    raise SandboxError(f"cannot remove sandbox container {container.short_id}: "
+                                       f"{exc}", hint="run `codeeff sandbox reap`") from exc
+                time.sleep(0.2)

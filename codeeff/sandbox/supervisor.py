@@ -1,0 +1,837 @@
+"""The in-sandbox supervisor: forks a fresh child per execution and measures it from outside.
+
+Standard library only. It runs as the container's main process (under docker-init), or as a
+host subprocess for the ``process`` backend. ``wire.py`` and ``childfilter.py`` sit next to
+it and are loaded by path (in the image: ``/opt/codeeff``).
+
+Trust model (the reasons behind the code below):
+
+* The supervisor is trusted and **never executes sample code itself**. Only a forked child
+  does, after it has dropped to the sample UID, applied its rlimits and a second seccomp
+  filter, and closed every descriptor except its result pipe. The supervisor keeps no threads,
+  so ``fork`` is safe.
+* Every time comes from outside the child: the child's process CPU clock (the whole thread
+  group, readable on the zombie before it is reaped), the container cgroup's CPU counter and
+  the monotonic clock, read by the supervisor right before GO and right after exit. The first
+  reading is taken *before* the sample's source is compiled, so import- and definition-time
+  work is charged.
+* Limits are enforced with SIGKILL from the supervisor (``killpg`` and ``kill``), never with an
+  exception inside the child, which could catch it. ``RLIMIT_CPU`` is a backstop.
+* Whatever the child writes to its result pipe is untrusted bytes: size-capped here, decoded
+  on the host with caps. A result counts only with exit status 0 *and* a well-formed frame, so
+  ``sys.exit``/``os._exit`` never look like success.
+* The child's stdout and stderr go to ``/dev/null``: sample output never reaches the control
+  channel (stdin/stdout of the supervisor) nor dockerd.
+
+Control protocol on stdin/stdout: frames of ``>II`` (header length, body length), a JSON
+header and raw body bytes, both size-capped. Requests: ``stage_program`` (body: source),
+``stage_payload`` (body: wire-encoded arguments; decoded once here and kept in a byte-bounded
+LRU, the child inherits the decoded objects through fork), ``run``, ``ping``. The supervisor
+greets with ``hello`` on start.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import ctypes
+import gc
+import importlib.util
+import json
+import math
+import os
+import resource
+import select
+import signal
+import struct
+import sys
+import time
+import types
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "FRAME_HEADER",
+    "MAX_HEADER_BYTES",
+    "PROTOCOL_VERSION",
+    "FrameError",
+    "main",
+    "pack_frame",
+]
+
+PROTOCOL_VERSION = 1
+FRAME_HEADER = struct.Struct(">II")
+MAX_HEADER_BYTES = 1 << 20
+"""JSON headers are small; anything larger is a protocol error."""
+MAX_BODY_BYTES = 512 << 20
+"""Largest body accepted in a request (a staged payload or source)."""
+
+_SETUP_FAILED = 121  # exit status of a child whose setup failed before READY
+_READY_TIMEOUT_S = 10.0
+_RESULT_TAG_LEN = 9  # one tag byte + eight length bytes
+_FSIZE_BYTES = 1 << 20
+_NOFILE = 64
+_MEMLOCK_BYTES = 64 << 10
+# A cgroup CPU excess over the child's own CPU above this many ns (plus a share of the child's
+# CPU and of the bytes read) means work happened outside the measured process.
+_SUSPICIOUS_EXTRA_NS = 5_000_000
+_SUSPICIOUS_SHARE = 0.03
+_SUSPICIOUS_NS_PER_BYTE = 2
+
+
+class FrameError(Exception):
+    """A frame on the control channel is malformed or too large."""
+
+
+def pack_frame(header: dict[str, Any], body: bytes = b"") -> bytes:
+    """Serialise one control frame."""
+    head = json.dumps(header, separators=(",", ":")).encode("utf-8")
+    if len(head) > MAX_HEADER_BYTES:
+        raise FrameError("frame header too large")
+    return FRAME_HEADER.pack(len(head), len(body)) + head + body
+
+
+def _load_sibling(name: str) -> types.ModuleType:
+    """Load ``name.py`` from this file's folder without touching ``sys.path``."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    path = os.path.join(here, name + ".py")
+    spec = importlib.util.spec_from_file_location(f"_codeeff_{name}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {name}.py next to the supervisor")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --------------------------------------------------------------------------------------------
+# Reading clocks and counters
+
+
+def _cpu_clock_id(pid: int) -> int:
+    # MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED): the whole thread group, in ns.
+    return ((~pid) << 3) | 2
+
+
+def _process_cpu_ns(pid: int) -> int:
+    return time.clock_gettime_ns(_cpu_clock_id(pid))
+
+
+@dataclass(frozen=True)
+class _Cgroup:
+    """Where the container's cgroup counters are, probed once at start."""
+
+    version: str | None  # "v1", "v2" or None
+    cpu_path: str | None
+    oom_path: str | None
+
+    def cpu_ns(self) -> int | None:
+        if self.cpu_path is None:
+            return None
+        try:
+            with open(self.cpu_path, "rb") as f:
+                text = f.read()
+        except OSError:
+            return None
+        if self.version == "v1":
+            return int(text)
+        for line in text.splitlines():
+            if line.startswith(b"usage_usec "):
+                return int(line.split()[1]) * 1000
+        return None
+
+    def oom_kills(self) -> int | None:
+        if self.oom_path is None:
+            return None
+        try:
+            with open(self.oom_path, "rb") as f:
+                for line in f:
+                    if line.startswith(b"oom_kill "):
+                        return int(line.split()[1])
+        except OSError:
+            return None
+        return None
+
+
+def probe_cgroup() -> _Cgroup:
+    """Find the CPU and OOM counters of the cgroup we run in (v2 first, then v1)."""
+    root = "/sys/fs/cgroup"
+    if os.path.isfile(f"{root}/cpu.stat") and os.path.isfile(f"{root}/cgroup.controllers"):
+        oom = f"{root}/memory.events"
+        return _Cgroup("v2", f"{root}/cpu.stat", oom if os.path.isfile(oom) else None)
+    for cpu_dir in ("cpuacct", "cpu,cpuacct", "cpuacct,cpu"):
+        path = f"{root}/{cpu_dir}/cpuacct.usage"
+        if os.path.isfile(path):
+            oom = f"{root}/memory/memory.oom_control"
+            return _Cgroup("v1", path, oom if os.path.isfile(oom) else None)
+    return _Cgroup(None, None, None)
+
+
+# --------------------------------------------------------------------------------------------
+# Staged programs and payloads
+
+
+class _LRU:
+    """A byte-bounded LRU of staged items (the sizes are the encoded sizes)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.items: collections.OrderedDict[str, tuple[Any, int]] = collections.OrderedDict()
+
+    def get(self, key: str) -> Any:
+        item = self.items.get(key)
+        if item is None:
+            return None
+        self.items.move_to_end(key)
+        return item[0]
+
+    def put(self, key: str, value: Any, size: int) -> None:
+        old = self.items.pop(key, None)
+        if old is not None:
+            self.used -= old[1]
+        while self.items and self.used + size > self.budget:
+            _, (_, freed) = self.items.popitem(last=False)
+            self.used -= freed
+        self.items[key] = (value, size)
+        self.used += size
+
+
+@dataclass(frozen=True)
+class _Program:
+    source: str
+    entry_point: str
+
+
+@dataclass(frozen=True)
+class _Limits:
+    cpu_ns: int
+    wall_ns: int
+    memory_bytes: int
+    result_bytes: int
+
+    @classmethod
+    def from_header(cls, h: dict[str, Any]) -> _Limits:
+        cpu = float(h["cpu_s"])
+        wall = float(h["wall_s"])
+        mem = int(h["memory_mb"])
+        res = int(h["result_bytes"])
+        if not (0 < cpu <= 86400 and 0 < wall <= 86400 and 0 < mem <= 1 << 20 and res > 0):
+            raise ValueError("limits out of range")
+        return cls(int(cpu * 1e9), int(wall * 1e9), mem << 20, res)
+
+
+# --------------------------------------------------------------------------------------------
+# The child
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _close_all_but(keep: set[int]) -> None:
+    lo = 3
+    for fd in sorted(keep):
+        if fd > lo:
+            os.closerange(lo, fd)
+        lo = fd + 1
+    os.closerange(lo, 1 << 20)
+
+
+def _child_setup(cfg: _Config, limits: _Limits, ready_w: int, go_r: int, res_w: int) -> None:
+    """Everything before READY. Not charged; any failure exits with ``_SETUP_FAILED``."""
+    os.setsid()
+    null = os.open("/dev/null", os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    _close_all_but({ready_w, go_r, res_w})
+    # The OOM killer must pick the sample, never the supervisor.
+    try:
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
+    except OSError:
+        pass
+    # RLIMIT_AS counts the address space inherited from the supervisor (interpreter, staged
+    # payloads), so the limit is what the child may add on top of it.
+    with open("/proc/self/statm", "rb") as f:
+        inherited = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    cpu_cap = math.ceil(limits.cpu_ns / 1e9) + 1  # backstop only; the supervisor polls
+    for res, value in (
+        (resource.RLIMIT_AS, inherited + limits.memory_bytes),
+        (resource.RLIMIT_CPU, cpu_cap),
+        (resource.RLIMIT_FSIZE, _FSIZE_BYTES),
+        (resource.RLIMIT_NOFILE, _NOFILE),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_MEMLOCK, _MEMLOCK_BYTES),
+        (resource.RLIMIT_MSGQUEUE, 0),
+    ):
+        _set_limit(res, value)
+    # Deep recursion through C code needs stack; the address-space limit bounds it anyway.
+    _set_limit(resource.RLIMIT_STACK, min(limits.memory_bytes, 1 << 30))
+    if cfg.sample_uid is not None:
+        os.setgroups([])
+        os.setresgid(cfg.sample_gid, cfg.sample_gid, cfg.sample_gid)
+        os.setresuid(cfg.sample_uid, cfg.sample_uid, cfg.sample_uid)
+        if os.getuid() != cfg.sample_uid or os.geteuid() != cfg.sample_uid:
+            raise OSError("uid drop failed")
+        # NPROC counts tasks of the real UID; the child filter already forbids new processes,
+        # this keeps thread bombs well under the container's pids limit too.
+        _set_limit(resource.RLIMIT_NPROC, cfg.nproc)
+    # Set after the UID change (which clears it): die with the supervisor.
+    cfg.libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != cfg.supervisor_pid:
+        raise OSError("supervisor gone")
+    if cfg.childfilter is not None:
+        cfg.childfilter.install(os.getpid(), cfg.libc, cfg.filter_template)
+    _write_all(ready_w, b"R")
+    if os.read(go_r, 1) != b"G":
+        raise OSError("no GO")
+    os.close(go_r)
+    os.close(ready_w)
+
+
+def _set_limit(res: int, value: int) -> None:
+    _soft, hard = resource.getrlimit(res)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(res, (value, value))
+
+
+def _exc_name(exc: BaseException) -> bytes:
+    name = type(exc).__name__
+    if not isinstance(name, str):
+        name = "Exception"
+    return name.encode("utf-8", "replace")[:200]
+
+
+def _child_main(
+    cfg: _Config, prog: _Program, args: tuple[Any, ...], limits: _Limits,
+    ready_w: int, go_r: int, res_w: int,
+) -> None:
+    """The forked child. Never returns."""
+    try:
+        _child_setup(cfg, limits, ready_w, go_r, res_w)
+    except BaseException:
+        os._exit(_SETUP_FAILED)
+    # ---- charged from here: compile, module body, the call, encoding the result ----
+    try:
+        module = types.ModuleType("__sample__")
+        sys.modules["__sample__"] = module
+        exec(compile(prog.source, "<sample>", "exec"), module.__dict__)
+        fn = module.__dict__.get(prog.entry_point)
+        if fn is None:
+            raise NameError(prog.entry_point)
+        value = fn(*args)
+    except BaseException as exc:  # the sample's failure: report its type only
+        try:
+            frame = b"E" + _exc_name(exc)
+        except BaseException:
+            frame = b"EException"
+    else:
+        try:
+            data = cfg.wire.encode(value)
+            frame = b"R" + data if len(data) <= limits.result_bytes else b"O"
+        except MemoryError:
+            frame = b"EMemoryError"
+        except BaseException as exc:
+            try:
+                frame = b"W" + _exc_name(exc)
+            except BaseException:
+                frame = b"WException"
+    try:
+        _write_all(res_w, frame[:1] + struct.pack(">Q", len(frame) - 1) + frame[1:])
+    except BaseException:
+        os._exit(_SETUP_FAILED + 1)
+    os._exit(0)
+
+
+# --------------------------------------------------------------------------------------------
+# Running one execution (supervisor side)
+
+
+@dataclass
+class _Config:
+    sample_uid: int | None
+    sample_gid: int
+    sweep: str  # "uid" (kill -1 as the sample UID, then /proc check), "session" or "none"
+    cgroup: _Cgroup
+    wire: types.ModuleType
+    childfilter: types.ModuleType | None
+    libc: ctypes.CDLL
+    supervisor_pid: int
+    nproc: int
+    filter_template: Any = None
+
+
+_SIGNAL_NAMES = {int(s): s.name for s in signal.Signals}
+
+
+def _signal_name(sig: int) -> str:
+    return _SIGNAL_NAMES.get(sig, f"signal {sig}")
+
+
+def _kill_child(pid: int) -> None:
+    for fn, target in ((os.killpg, pid), (os.kill, pid)):
+        with contextlib.suppress(OSError):
+            fn(target, signal.SIGKILL)
+
+
+def _proc_read(pid: int, name: str) -> bytes | None:
+    try:
+        with open(f"/proc/{pid}/{name}", "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _leftovers(cfg: _Config, child_pid: int) -> list[int]:
+    """Processes the child left behind (after it has been reaped).
+
+    ``uid`` mode (container): any process of the sample UID in our PID namespace.
+    ``session`` mode (host): any process in the child's session (it called ``setsid``).
+    """
+    if cfg.sweep == "none":
+        return []
+    found = []
+    me = os.getpid()
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == me:
+            continue
+        pid = int(name)
+        if cfg.sweep == "uid":
+            status = _proc_read(pid, "status")
+            if status is None:
+                continue
+            for line in status.splitlines():
+                if line.startswith(b"Uid:"):
+                    if int(line.split()[1]) == cfg.sample_uid:
+                        found.append(pid)
+                    break
+        else:
+            stat = _proc_read(pid, "stat")
+            if stat is None:
+                continue
+            fields = stat[stat.rfind(b")") + 2:].split()
+            if len(fields) > 3 and int(fields[3]) == child_pid:
+                found.append(pid)
+    return found
+
+
+def _sweep(cfg: _Config, child_pid: int, pids: list[int]) -> bool:
+    """Kill leftovers; return True if none is alive afterwards."""
+    if cfg.sweep == "uid" and cfg.sample_uid is not None:
+        # kill(-1) from a helper running as the sample UID reaches every process of that UID
+        # in this PID namespace (and nothing else: init and the supervisor are other UIDs).
+        helper = os.fork()
+        if helper == 0:
+            try:
+                os.setgroups([])
+                os.setresgid(cfg.sample_gid, cfg.sample_gid, cfg.sample_gid)
+                os.setresuid(cfg.sample_uid, cfg.sample_uid, cfg.sample_uid)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(helper, 0)
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        if not _leftovers(cfg, child_pid):
+            return True
+        time.sleep(0.005)
+    return False
+
+
+def _reap_zombies() -> None:
+    # Leftovers that were our own children (only possible if the child filter is missing).
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def run_once(cfg: _Config, prog: _Program, args: tuple[Any, ...], limits: _Limits
+             ) -> tuple[dict[str, Any], bytes]:
+    """Fork a child, run the program once, and classify what happened."""
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+    res_r, res_w = os.pipe()
+    # The staged objects are never going to be collected: freeze them so the child's garbage
+    # collector does not walk them (that would charge the child for other payloads).
+    gc.freeze()
+    pid = os.fork()
+    if pid == 0:
+        os.close(ready_r)
+        os.close(go_w)
+        os.close(res_r)
+        _child_main(cfg, prog, args, limits, ready_w, go_r, res_w)
+    os.close(ready_w)
+    os.close(go_r)
+    os.close(res_w)
+    try:
+        return _supervise(cfg, pid, limits, ready_r, go_w, res_r)
+    finally:
+        for fd in (ready_r, go_w, res_r):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _wait_ready(pid: int, ready_r: int) -> bool:
+    poller = select.poll()
+    poller.register(ready_r, select.POLLIN)
+    if not poller.poll(_READY_TIMEOUT_S * 1000):
+        return False
+    try:
+        return os.read(ready_r, 1) == b"R"
+    except OSError:
+        return False
+
+
+def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int, res_r: int
+               ) -> tuple[dict[str, Any], bytes]:
+    if not _wait_ready(pid, ready_r):
+        _kill_child(pid)
+        _, status, _ = os.wait4(pid, 0)
+        return _setup_failure(status), b""
+    ncpu = max(1, len(os.sched_getaffinity(0)))
+    try:
+        pidfd: int | None = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None
+    oom0 = cfg.cgroup.oom_kills()
+    # The three readings, then GO: everything the child does after this is charged.
+    cpu0 = _process_cpu_ns(pid)
+    cg0 = cfg.cgroup.cpu_ns()
+    t0 = time.monotonic_ns()
+    os.write(go_w, b"G")
+
+    cap = limits.result_bytes + _RESULT_TAG_LEN
+    chunks: list[bytes] = []
+    got = 0
+    killed: str | None = None
+    exited = False
+    t_end: int | None = None
+    poller = select.poll()
+    poller.register(res_r, select.POLLIN)
+    if pidfd is not None:
+        poller.register(pidfd, select.POLLIN)
+    wall_deadline = t0 + limits.wall_ns
+    # CPU time can grow at most ncpu times as fast as wall time, so the first check is due when
+    # the limit could first have been reached; each later check is re-planned the same way.
+    cpu_check = t0 + limits.cpu_ns // ncpu
+    res_open = True
+    while True:
+        now = time.monotonic_ns()
+        if now >= wall_deadline:
+            killed = "wall"
+            break
+        if now >= cpu_check:
+            used = _process_cpu_ns(pid) - cpu0
+            if used >= limits.cpu_ns:
+                killed = "cpu"
+                break
+            cpu_check = now + max(1_000_000, (limits.cpu_ns - used) // ncpu)
+        if pidfd is None:
+            # No pidfd (old kernel): poll the exit with a short period.
+            step = min(wall_deadline, cpu_check, now + 2_000_000) - now
+        else:
+            step = min(wall_deadline, cpu_check) - now
+        events = poller.poll(max(1, -(-step // 1_000_000)))
+        for fd, _ev in events:
+            if fd == res_r:
+                data = os.read(res_r, 1 << 20)
+                if not data:
+                    poller.unregister(res_r)
+                    res_open = False
+                    continue
+                chunks.append(data)
+                got += len(data)
+                if got > cap:
+                    killed = "output"
+            elif fd == pidfd:
+                exited = True
+        if killed:
+            break
+        if pidfd is None and not exited:
+            exited = _has_exited(pid)
+        if exited:
+            t_end = time.monotonic_ns()
+            break
+    if killed:
+        _kill_child(pid)
+    # Wait for the exit without reaping, so the zombie's CPU clock can still be read.
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+    if t_end is None:
+        t_end = time.monotonic_ns()
+    cpu1 = _process_cpu_ns(pid)
+    cg1 = cfg.cgroup.cpu_ns()
+    # Drain what the child wrote before it died (the write end is closed now).
+    if res_open and killed is None:
+        os.set_blocking(res_r, False)
+        while got <= cap:
+            try:
+                data = os.read(res_r, 1 << 20)
+            except BlockingIOError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+            got += len(data)
+        if got > cap:
+            killed = "output"
+    _, status, rusage = os.wait4(pid, 0)
+    if pidfd is not None:
+        os.close(pidfd)
+    oom1 = cfg.cgroup.oom_kills()
+    left = _leftovers(cfg, pid)
+    swept_clean = _sweep(cfg, pid, left) if left else True
+    _reap_zombies()
+
+    cpu_ns = cpu1 - cpu0
+    report: dict[str, Any] = {
+        "op": "result",
+        "cpu_ns": cpu_ns,
+        "wall_ns": t_end - t0,
+        "cgroup_ns": (cg1 - cg0) if cg0 is not None and cg1 is not None else None,
+        "maxrss_kb": rusage.ru_maxrss,
+        "leftovers": len(left),
+        "swept_clean": swept_clean,
+    }
+    body = b""
+    verdict, error, detail = _classify(
+        status, killed, b"".join(chunks) if not killed else b"", limits,
+        oom_delta=(oom1 - oom0) if oom0 is not None and oom1 is not None else 0,
+        cpu_ns=cpu_ns,
+    )
+    if verdict == "ok":
+        body = b"".join(chunks)[_RESULT_TAG_LEN:]
+    excess = (report["cgroup_ns"] - cpu_ns) if report["cgroup_ns"] is not None else 0
+    allowed = _SUSPICIOUS_EXTRA_NS + _SUSPICIOUS_SHARE * cpu_ns + _SUSPICIOUS_NS_PER_BYTE * got
+    anomaly = verdict not in ("ok", "runtime_error")
+    if left:
+        anomaly = True
+        detail = f"{len(left)} process(es) left behind" + ("" if swept_clean else ", sweep failed")
+        if verdict == "ok":
+            verdict, error, body = "suspicious", "leftovers", b""
+    elif excess > allowed and verdict == "ok":
+        verdict, error, body = "suspicious", "cpu_outside", b""
+        detail = f"container used {excess / 1e6:.1f} ms of CPU outside the measured process"
+        anomaly = True
+    report.update(verdict=verdict, error=error, detail=detail, anomaly=anomaly)
+    return report, body
+
+
+def _has_exited(pid: int) -> bool:
+    info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    return info is not None and info.si_pid == pid
+
+
+def _setup_failure(status: int) -> dict[str, Any]:
+    return {
+        "op": "result", "verdict": "sandbox_error", "error": "setup",
+        "detail": f"the child failed before READY (status {status})", "cpu_ns": 0, "wall_ns": 0,
+        "cgroup_ns": None, "maxrss_kb": None, "leftovers": 0, "swept_clean": True,
+        "anomaly": True,
+    }
+
+
+def _classify(status: int, killed: str | None, frame: bytes, limits: _Limits, *,
+              oom_delta: int, cpu_ns: int) -> tuple[str, str | None, str]:
+    """Map how the child ended to (verdict, error, detail)."""
+    if killed in ("cpu", "wall"):
+        what = "CPU" if killed == "cpu" else "wall-clock"
+        return "timeout", killed, f"killed at the {what} limit"
+    if killed == "output":
+        return "output_limit", "result", f"result larger than {limits.result_bytes} bytes"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig == signal.SIGKILL and oom_delta > 0:
+            return "out_of_memory", "oom_kill", "killed by the container's OOM killer"
+        if sig in (signal.SIGXCPU, signal.SIGKILL) and cpu_ns >= limits.cpu_ns:
+            return "timeout", "cpu", "killed at the CPU limit (RLIMIT_CPU)"
+        return "crashed", _signal_name(sig), f"killed by {_signal_name(sig)}"
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+    if code != 0 or len(frame) < _RESULT_TAG_LEN:
+        return "runtime_error", "exit without result", f"exit status {code} without a result"
+    tag = frame[:1]
+    (length,) = struct.unpack(">Q", frame[1:_RESULT_TAG_LEN])
+    if length != len(frame) - _RESULT_TAG_LEN:
+        return "suspicious", "malformed result", "the result frame does not match its length"
+    payload = frame[_RESULT_TAG_LEN:]
+    if tag == b"R":
+        return "ok", None, ""
+    if tag == b"O":
+        return "output_limit", "result", f"result larger than {limits.result_bytes} bytes"
+    if tag in (b"E", b"W"):
+        name = "".join(c for c in payload.decode("utf-8", "replace") if c.isalnum() or c in "_.")
+        name = name[:100] or "Exception"
+        if tag == b"W":
+            return "runtime_error", "UnencodableResult", f"the result cannot be encoded ({name})"
+        if name == "MemoryError":
+            return "out_of_memory", "MemoryError", "MemoryError raised"
+        return "runtime_error", name, f"raised {name}"
+    return "suspicious", "malformed result", "unknown result tag"
+
+
+# --------------------------------------------------------------------------------------------
+# The control loop
+
+
+class _Channel:
+    """Buffered frame reader on fd 0 and frame writer on fd 1 (no Python-level buffering)."""
+
+    def __init__(self, rfd: int, wfd: int) -> None:
+        self.rfd = rfd
+        self.wfd = wfd
+        self.buf = bytearray()
+
+    def _fill(self, n: int) -> bool:
+        while len(self.buf) < n:
+            data = os.read(self.rfd, max(1 << 16, n - len(self.buf)))
+            if not data:
+                return False
+            self.buf += data
+        return True
+
+    def read(self) -> tuple[dict[str, Any], bytes] | None:
+        if not self._fill(FRAME_HEADER.size):
+            return None
+        hlen, blen = FRAME_HEADER.unpack_from(self.buf)
+        if hlen > MAX_HEADER_BYTES or blen > MAX_BODY_BYTES:
+            raise FrameError("frame too large")
+        total = FRAME_HEADER.size + hlen + blen
+        if not self._fill(total):
+            return None
+        head = bytes(self.buf[FRAME_HEADER.size:FRAME_HEADER.size + hlen])
+        body = bytes(self.buf[FRAME_HEADER.size + hlen:total])
+        del self.buf[:total]
+        header = json.loads(head)
+        if not isinstance(header, dict):
+            raise FrameError("header is not an object")
+        return header, body
+
+    def write(self, header: dict[str, Any], body: bytes = b"") -> None:
+        _write_all(self.wfd, pack_frame(header, body))
+
+
+def _serve(cfg: _Config, chan: _Channel, programs: _LRU, payloads: _LRU) -> None:
+    while True:
+        frame = chan.read()
+        if frame is None:
+            return
+        header, body = frame
+        op = header.get("op")
+        rid = header.get("id")
+        try:
+            if op == "ping":
+                chan.write({"op": "pong", "id": rid})
+            elif op == "stage_program":
+                src = body.decode("utf-8", "surrogatepass")
+                programs.put(str(header["digest"]), _Program(src, str(header["entry_point"])),
+                             len(body))
+                chan.write({"op": "staged", "id": rid})
+            elif op == "stage_payload":
+                args = cfg.wire.decode(body)
+                if not isinstance(args, (list, tuple)):
+                    raise ValueError("payload is not a sequence of arguments")
+                payloads.put(str(header["digest"]), tuple(args), len(body))
+                chan.write({"op": "staged", "id": rid})
+            elif op == "run":
+                prog = programs.get(str(header["program"]))
+                args = payloads.get(str(header["payload"]))
+                if prog is None or args is None:
+                    missing = "program" if prog is None else "payload"
+                    chan.write({"op": "error", "id": rid, "reason": f"unknown_{missing}"})
+                    continue
+                report, value = run_once(cfg, prog, args, _Limits.from_header(header))
+                report["id"] = rid
+                chan.write(report, value)
+            else:
+                chan.write({"op": "error", "id": rid, "reason": "bad_request",
+                            "detail": f"unknown op {op!r}"[:200]})
+        except (KeyError, ValueError, TypeError, UnicodeError) as exc:
+            chan.write({"op": "error", "id": rid, "reason": "bad_request",
+                        "detail": f"{type(exc).__name__}: {exc}"[:500]})
+        except OSError as exc:
+            # e.g. fork failing at the pids limit: the host recycles the sandbox.
+            chan.write({"op": "error", "id": rid, "reason": "os_error",
+                        "detail": f"{type(exc).__name__}: {exc}"[:500]})
+
+
+def _parse_args(argv: list[str]) -> dict[str, str]:
+    opts: dict[str, str] = {}
+    it = iter(argv)
+    for arg in it:
+        if not arg.startswith("--"):
+            raise SystemExit(f"unexpected argument {arg!r}")
+        opts[arg[2:]] = next(it, "")
+    return opts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the supervisor on stdin/stdout until stdin closes.
+
+    Options: ``--sample-uid N`` (drop children to this UID; required when running as root),
+    ``--sample-gid N``, ``--sweep uid|session|none``, ``--cgroup auto|off``,
+    ``--cache-bytes N`` (payload LRU budget), ``--nproc N``.
+    """
+    opts = _parse_args(sys.argv[1:] if argv is None else argv)
+    # Keep our own folder off sys.path: children must not import the harness's files.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    wire = _load_sibling("wire")
+    childfilter = _load_sibling("childfilter")
+    sample_uid = int(opts["sample-uid"]) if opts.get("sample-uid") else None
+    if os.geteuid() == 0 and sample_uid is None:
+        raise SystemExit("refusing to run samples as root: pass --sample-uid")
+    if sample_uid is not None and sample_uid in (0, os.geteuid()):
+        raise SystemExit("the sample UID must differ from the supervisor's")
+    cgroup = probe_cgroup() if opts.get("cgroup", "auto") == "auto" else _Cgroup(None, None, None)
+    use_filter = opts.get("child-filter", "on") == "on" and childfilter.supported()
+    cfg = _Config(
+        sample_uid=sample_uid,
+        sample_gid=int(opts.get("sample-gid") or (sample_uid or 0)),
+        sweep=opts.get("sweep", "uid" if sample_uid is not None else "session"),
+        cgroup=cgroup,
+        wire=wire,
+        childfilter=childfilter if use_filter else None,
+        libc=ctypes.CDLL(None, use_errno=True),
+        supervisor_pid=os.getpid(),
+        nproc=int(opts.get("nproc") or 256),
+    )
+    if cfg.childfilter is not None:
+        cfg.filter_template = cfg.childfilter.template()
+    if cfg.sweep == "uid" and sample_uid is None:
+        raise SystemExit("--sweep uid needs --sample-uid")
+    cache = int(opts.get("cache-bytes") or (64 << 20))
+    chan = _Channel(0, 1)
+    chan.write({
+        "op": "hello",
+        "version": PROTOCOL_VERSION,
+        "pid": os.getpid(),
+        "uid": os.geteuid(),
+        "sample_uid": sample_uid,
+        "cgroup": cgroup.version,
+        "child_filter": cfg.childfilter is not None,
+        "python": sys.version.split()[0],
+        "hash_seed": os.environ.get("PYTHONHASHSEED"),
+        "cpus": sorted(os.sched_getaffinity(0)),
+    })
+    try:
+        _serve(cfg, chan, _LRU(cache // 8), _LRU(cache))
+    except (FrameError, json.JSONDecodeError) as exc:
+        sys.stderr.write(f"codeeff supervisor: protocol error: {exc}\n")
+        return 2
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
