@@ -93,7 +93,9 @@ class CaseMeasurement:
 
     payload_digest: str
     baseline_s: float
-    """Hodges–Lehmann CPU time of the no-op program (0 when not measured)."""
+    """Hodges–Lehmann CPU time of the no-op program (0 when not measured), prior runs pooled."""
+    baseline_runs: tuple[float, ...]
+    """CPU times of the no-op runs made by this call (not the prior ones)."""
     programs: tuple[Measurement, ...]
     """One per program, in the order they were given."""
 
@@ -161,6 +163,7 @@ def measure_case(
     policy: RepeatPolicy,
     *,
     baseline: bool = True,
+    baseline_prior: Sequence[float] = (),
 ) -> CaseMeasurement:
     """Time each program on ``payload``, interleaved, with a no-op baseline.
 
@@ -171,6 +174,8 @@ def measure_case(
         limits: One :class:`Limits` per program (the reference may get a wider limit).
         policy: How many repetitions.
         baseline: Measure and subtract the no-op baseline (False: untimed correctness runs).
+        baseline_prior: No-op CPU times of earlier calls on the same payload and sandbox core,
+            pooled with this call's (so a call may make as few as one baseline run).
 
     Returns:
         One :class:`Measurement` per program, in order, and the baseline used.
@@ -205,7 +210,8 @@ def measure_case(
     if baseline and policy.baseline_reps and not base_runs:
         # A no-op that cannot run means the sandbox is broken; a silent 0 would bias every ratio.
         raise SandboxError("the no-op baseline did not run; the sandbox is not working")
-    base = float(hodges_lehmann(base_runs)) if base_runs else 0.0
+    pooled = [*baseline_prior, *base_runs] if baseline else []
+    base = float(hodges_lehmann(pooled)) if pooled else 0.0
 
     rnd = policy.min_reps
     while rnd < policy.max_reps:
@@ -222,5 +228,6 @@ def measure_case(
     return CaseMeasurement(
         payload_digest=payload.digest,
         baseline_s=base,
+        baseline_runs=tuple(base_runs),
         programs=tuple(_finish(a, base, policy) for a in accs),
     )

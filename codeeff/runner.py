@@ -1,0 +1,762 @@
+"""The scoring pipeline: samples in, pass@k and eff@k out (``codeeff.score``, ``codeeff.rescore``).
+
+Protocol, per problem, on one timing lane (a sandbox pinned to one core):
+
+1. **Probe.** The reference runs once on every level-0 test (its answers are the expected
+   outputs) and ``probe_reps`` times on every timed test, with the no-op baseline. Its slowest
+   scored level gives a provisional T, and the kill limit ``kill_margin × T + tolerance``:
+   above the final T, so that censoring is exact. Stored in ``references.jsonl``.
+2. **Samples.** Each distinct program (identical programs share a measurement) runs in a fresh
+   container (``recycle()`` before it, unless it is textually the reference, which is trusted):
+   level 0 once per test (correctness, untimed), then every timed test with
+   :func:`~codeeff.measure.measure_case` interleaving reference, sample and no-op baseline. It
+   stops at the first wrong answer, error or kill (ENAMEL: later levels are not run). Stored in
+   ``results.jsonl`` as soon as it is done.
+3. **Score.** :mod:`codeeff.scoring` pools the reference repetitions of the problem and turns
+   the raw times into scores (also what ``rescore`` does, without running anything).
+
+Lanes run in threads, one per core, taking whole problems from a queue, so the reference of a
+problem is always timed on the same core as its samples. The expected answers never enter a
+sandbox: the host checks every answer with the problem's checker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codeeff.config import ScoreConfig
+from codeeff.errors import ConfigError, ResultsError, SandboxError
+from codeeff.measure import RepeatPolicy, measure_case
+from codeeff.results import (
+    Manifest,
+    ReferenceRecord,
+    RunDir,
+    SampleRecord,
+    TestRun,
+    reference_key,
+    sample_key,
+)
+from codeeff.sandbox import Limits, Payload, Program, Sandbox, SandboxConfig, Verdict
+
+__all__ = ["Progress", "ProgressCallback", "rescore", "score"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A progress event of a scoring run (the CLI draws a bar from these)."""
+
+    phase: str
+    """``prepare``, ``measure`` or ``done``."""
+    done: int
+    """Programs measured so far (references and samples)."""
+    total: int
+    """Programs to measure in this run (cached ones excluded)."""
+    task_id: str | None = None
+    message: str = ""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The encoded test inputs of one problem, level 0 first."""
+
+    payloads: tuple[tuple[Payload, ...], ...]
+
+
+def load_problems_tolerant(name_or_path: str | os.PathLike[str]) -> tuple[Any, dict[str, str]]:
+    """Load a problem set, keeping going past broken problems.
+
+    A broken problem must not stop the scoring of the others: it is an error only when samples
+    ask for it.
+
+    Returns:
+        The :class:`~codeeff.problems.loader.ProblemSet` of the problems that load, and the
+        broken ones (folder name → message).
+    """
+    from types import MappingProxyType
+
+    from codeeff.errors import ProblemError
+    from codeeff.problems.loader import (
+        ProblemSet,
+        load_problem,
+        load_problem_set,
+        natural_key,
+        resolve_root,
+    )
+
+    try:
+        return load_problem_set(name_or_path), {}
+    except ProblemError:
+        pass
+    root, _ = resolve_root(name_or_path)
+    whole = None
+    loaded: dict[str, Any] = {}
+    broken: dict[str, str] = {}
+    for folder in sorted((p for p in (root / "problems").iterdir() if p.is_dir()
+                          and not p.name.startswith((".", "_"))),
+                         key=lambda p: natural_key(p.name)):
+        try:
+            problem = load_problem(folder, root / "reference_solutions")
+        except ProblemError as exc:
+            broken[folder.name] = str(exc)
+            continue
+        loaded[problem.id] = problem
+    try:
+        whole = load_problem_set(name_or_path, ids=list(loaded))
+    except ProblemError:
+        whole = None
+    if whole is not None:
+        return whole, broken
+    ordered = {pid: loaded[pid] for pid in sorted(loaded, key=natural_key)}
+    return ProblemSet(name=str(name_or_path), root=root,
+                      problems=MappingProxyType(ordered)), broken
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "codeeff"
+
+
+def _level_tests(problem: Any, config: ScoreConfig) -> tuple[int, ...]:
+    levels = problem.spec.levels
+    if config.level_tests is None:
+        return tuple(lv.tests for lv in levels)
+    if len(config.level_tests) != len(levels):
+        raise ConfigError(
+            f"the configuration has tests for {len(config.level_tests)} levels but problem "
+            f"{problem.id} has {len(levels)}",
+            hint="use a problem set with as many levels, or drop the level override",
+        )
+    return tuple(config.level_tests)
+
+
+def _weights(problem: Any, config: ScoreConfig) -> tuple[float, ...]:
+    levels = problem.spec.levels
+    if config.weights is None:
+        return tuple(float(lv.weight) for lv in levels)
+    if len(config.weights) != len(levels):
+        raise ConfigError(
+            f"{len(config.weights)} weights given but problem {problem.id} has {len(levels)} "
+            "levels", hint="give one weight per level, level 0 first",
+        )
+    if config.weights[0] > 0:
+        raise ConfigError("level 0 is the untimed correctness level; its weight must be 0")
+    return tuple(float(w) for w in config.weights)
+
+
+def _alpha(problem: Any, config: ScoreConfig) -> float:
+    return float(config.alpha if config.alpha is not None else problem.spec.time_factor)
+
+
+def load_inputs(problem: Any, tests: Sequence[int], seed: int, cache_dir: Path | None,
+                ) -> _Inputs:
+    """Generate (or read from the on-disk cache) the encoded inputs of a problem.
+
+    The cache file is keyed by the problem's digest and version, the tests per level and the
+    seed; it holds the wire-encoded arguments, so it is plain JSON.
+    """
+    from codeeff.sandbox import wire
+
+    name = (f"{problem.digest[:24]}-v{problem.spec.version}-s{seed}-"
+            f"{'.'.join(str(t) for t in tests)}.json")
+    path = cache_dir / "inputs" / name if cache_dir is not None else None
+    if path is not None and path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return _Inputs(tuple(tuple(Payload(s.encode()) for s in lv) for lv in data))
+        except (OSError, ValueError):
+            pass  # a broken cache file is regenerated
+    encoded = [[wire.encode(problem.generate(level, case, seed)).decode()
+                for case in range(n)] for level, n in enumerate(tests)]
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}")
+            tmp.write_text(json.dumps(encoded), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # the cache is an optimisation
+    return _Inputs(tuple(tuple(Payload(s.encode()) for s in lv) for lv in encoded))
+
+
+# ---------------------------------------------------------------------------------------------
+# One problem's work
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Job:
+    problem: Any
+    weights: tuple[float, ...]
+    alpha: float
+    tests: tuple[int, ...]
+    ref_key: str
+    ref_record: ReferenceRecord | None
+    programs: list[tuple[str, str, str]]
+    """(code digest, record key, source) of the distinct programs still to measure."""
+    inputs: _Inputs | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class _Stats:
+    executions: int = 0
+    recycles: int = 0
+    probe_s: float = 0.0
+    samples_s: float = 0.0
+    recycle_s: float = 0.0
+    inputs_s: float = 0.0
+    sandbox_errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, **kw: float) -> None:
+        with self.lock:
+            for k, v in kw.items():
+                setattr(self, k, getattr(self, k) + v)
+
+
+class _CountingSandbox:
+    """Counts executions (the benchmark's figure of waste) and remembers untrusted runs."""
+
+    def __init__(self, inner: Sandbox, stats: _Stats) -> None:
+        self.inner = inner
+        self.stats = stats
+        self.dirty = False
+
+    def run(self, program: Program, payload: Payload, limits: Limits) -> Any:
+        self.stats.add(executions=1)
+        return self.inner.run(program, payload, limits)
+
+    def recycle(self) -> None:
+        t0 = time.perf_counter()
+        self.inner.recycle()
+        self.dirty = False
+        self.stats.add(recycles=1, recycle_s=time.perf_counter() - t0)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _encode(value: Any) -> str:
+    from codeeff.sandbox import wire
+
+    return wire.encode(value).decode()
+
+
+def _decode(text: str) -> Any:
+    from codeeff.sandbox import wire
+
+    return wire.decode(text.encode())
+
+
+def _check(problem: Any, payload: Payload, expected: str, actual: Any) -> bool:
+    args = payload.args() if problem.checker_source is not None else ()
+    return bool(problem.check(args, _decode(expected), actual))
+
+
+def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
+           config: ScoreConfig) -> ReferenceRecord:
+    problem = job.problem
+    ref = Program(problem.reference, problem.spec.entry_point)
+    lim = Limits(cpu_s=config.reference_limit_s, memory_mb=problem.spec.memory_mb)
+    policy = RepeatPolicy(min_reps=config.probe_reps, max_reps=config.probe_reps,
+                          baseline_reps=config.baseline_reps)
+    level0: list[TestRun] = []
+    timed: list[TestRun] = []
+    expected: list[list[str]] = [[] for _ in inputs.payloads]
+
+    def failed(what: str) -> ReferenceRecord:
+        return ReferenceRecord(job.ref_key, problem.id, problem.digest, problem.spec.version,
+                               job.alpha, math.inf, tuple(level0), tuple(timed), (), error=what)
+
+    if sb.dirty:
+        sb.recycle()
+    for case, payload in enumerate(inputs.payloads[0]):
+        ex = sb.run(ref, payload, lim)
+        if ex.verdict is not Verdict.OK:
+            return failed(f"reference: {ex.verdict.value} on level 0 test {case} "
+                          f"({ex.error or ex.detail})")
+        level0.append(TestRun(0, case, "ok", (ex.cpu_s,), kill_cpu_s=lim.cpu_s,
+                              peak_rss_bytes=ex.peak_rss_bytes))
+        expected[0].append(_encode(ex.value))
+    worst = 0.0
+    for level in range(1, len(inputs.payloads)):
+        for case, payload in enumerate(inputs.payloads[level]):
+            cm = measure_case(sb, [ref], payload, [lim], policy)  # type: ignore[arg-type]
+            m = cm.programs[0]
+            if m.verdict is not Verdict.OK:
+                return failed(f"reference: {m.verdict.value} on level {level} test {case} "
+                              f"({m.error or m.detail})")
+            timed.append(TestRun(level, case, "ok", m.cpu_s, (), cm.baseline_runs,
+                                 kill_cpu_s=lim.cpu_s, peak_rss_bytes=m.peak_rss_bytes,
+                                 noisy=m.noisy))
+            expected[level].append(_encode(m.value))
+            if job.weights[level] > 0:
+                worst = max(worst, max(m.net_s))
+    if worst <= 0.0:
+        return failed("reference: every scored level took no measurable time")
+    kill_net = config.kill_margin * job.alpha * worst + config.tolerance_s
+    return ReferenceRecord(job.ref_key, problem.id, problem.digest, problem.spec.version,
+                           job.alpha, kill_net, tuple(level0), tuple(timed),
+                           tuple(tuple(x) for x in expected))
+
+
+class _SandboxBroke(Exception):
+    """An execution came back SANDBOX_ERROR: never the sample's fault."""
+
+
+def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
+                     inputs: _Inputs, source: str, config: ScoreConfig,
+                     ) -> tuple[TestRun, ...]:
+    problem = job.problem
+    entry = problem.spec.entry_point
+    ref = Program(problem.reference, entry)
+    prog = Program(source, entry)
+    trusted = source == problem.reference
+    if sb.dirty or not trusted:
+        sb.recycle()
+    sb.dirty = not trusted
+    base_prior: dict[tuple[int, int], tuple[float, ...]] = {
+        (t.level, t.case): t.baseline_s for t in ref_rec.timed}
+    base_hl = {key: _hl(v) for key, v in base_prior.items()}
+    mem = problem.spec.memory_mb
+    ref_lim = Limits(cpu_s=config.reference_limit_s, memory_mb=mem)
+    policy = RepeatPolicy(min_reps=config.min_reps, max_reps=config.max_reps,
+                          target_rel_mad=config.target_rel_mad,
+                          baseline_reps=config.baseline_reps)
+    tests: list[TestRun] = []
+    kill0 = ref_rec.kill_net_s + max(base_hl.values(), default=0.0)
+    for case, payload in enumerate(inputs.payloads[0]):
+        ex = sb.run(prog, payload, Limits(cpu_s=kill0, memory_mb=mem))
+        if ex.verdict is Verdict.SANDBOX_ERROR:
+            raise _SandboxBroke(ex.detail or ex.error or "sandbox error")
+        verdict = ex.verdict.value
+        if ex.verdict is Verdict.OK and not _check(problem, payload, ref_rec.expected[0][case],
+                                                   ex.value):
+            verdict = Verdict.WRONG_ANSWER.value
+        tests.append(TestRun(0, case, verdict, (ex.cpu_s,), kill_cpu_s=kill0, error=ex.error,
+                             detail=ex.detail, peak_rss_bytes=ex.peak_rss_bytes))
+        if verdict != "ok":
+            return tuple(tests)
+    for level in range(1, len(inputs.payloads)):
+        for case, payload in enumerate(inputs.payloads[level]):
+            kill = ref_rec.kill_net_s + base_hl.get((level, case), 0.0)
+            cm = measure_case(sb, [ref, prog], payload,  # type: ignore[arg-type]
+                              [ref_lim, Limits(cpu_s=kill, memory_mb=mem)], policy,
+                              baseline_prior=base_prior.get((level, case), ()))
+            r, s = cm.programs
+            if Verdict.SANDBOX_ERROR in (r.verdict, s.verdict):
+                raise _SandboxBroke(s.detail or r.detail or "sandbox error")
+            if r.verdict is not Verdict.OK:
+                # The reference ran fine in the probe: failing now means the container broke.
+                raise _SandboxBroke(f"reference {r.verdict.value} beside the sample")
+            verdict = s.verdict.value
+            detail = s.detail
+            if s.verdict is Verdict.OK:
+                expected = ref_rec.expected[level][case]
+                if not _check(problem, payload, expected, s.value):
+                    verdict = Verdict.WRONG_ANSWER.value
+                elif not s.values_agree and problem.checker_source is None:
+                    verdict, detail = Verdict.WRONG_ANSWER.value, "answers differ between runs"
+            tests.append(TestRun(level, case, verdict, s.cpu_s, r.cpu_s, cm.baseline_runs,
+                                 kill_cpu_s=kill, error=s.error, detail=detail,
+                                 peak_rss_bytes=s.peak_rss_bytes, noisy=s.noisy or r.noisy))
+            if verdict != "ok":
+                return tuple(tests)
+    return tuple(tests)
+
+
+def _hl(values: Sequence[float]) -> float:
+    from codeeff.estimators import hodges_lehmann
+
+    return float(hodges_lehmann(values)) if values else 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Lanes
+# ---------------------------------------------------------------------------------------------
+
+
+def _sandbox_api() -> tuple[Callable[..., Sandbox], Callable[[], Any], Callable[[], str]]:
+    import codeeff.sandbox as sandbox_pkg
+
+    open_sandbox = getattr(sandbox_pkg, "open_sandbox", None)
+    reap = getattr(sandbox_pkg, "reap_leftovers", None)
+    tag = getattr(sandbox_pkg, "image_tag", None)
+    if open_sandbox is None:
+        try:  # older layout: only the process backend, built directly
+            from codeeff.sandbox.process_backend import ProcessSandbox
+        except ImportError:
+            raise SandboxError("this codeeff has no sandbox backend (open_sandbox missing)"
+                               ) from None
+        open_sandbox = ProcessSandbox
+    return open_sandbox, reap or (lambda: None), tag or (lambda: "unknown")
+
+
+def _lane_cpus(jobs: int | None) -> list[tuple[int, ...]]:
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
+    n = len(cpus) if jobs is None else jobs
+    if n > len(cpus):
+        raise ConfigError(
+            f"--jobs {n} needs {n} cores but only {len(cpus)} are available",
+            hint="timed runs never share a core; use at most one job per core",
+        )
+    # The last cores first: the first is where the host's own work tends to land.
+    chosen = cpus[-n:]
+    return [(c,) for c in chosen]
+
+
+class _Runner:
+    def __init__(self, config: ScoreConfig, run_dir: RunDir, stats: _Stats,
+                 cache_dir: Path | None, progress: ProgressCallback | None, total: int) -> None:
+        self.config = config
+        self.run_dir = run_dir
+        self.stats = stats
+        self.cache_dir = cache_dir
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.errors: list[BaseException] = []
+        self.cond = threading.Condition()
+        self.problem_work: deque[_Job] = deque()
+        self.sample_work: deque[tuple[_Job, ReferenceRecord, tuple[str, str, str]]] = deque()
+        self.probing = 0
+
+    def tick(self, task_id: str, message: str) -> None:
+        with self.lock:
+            self.done += 1
+            if self.progress is not None:
+                self.progress(Progress("measure", self.done, self.total, task_id, message))
+
+    def _next(self) -> tuple[str, _Job, ReferenceRecord | None, tuple[str, str, str] | None] | None:
+        """The next piece of work: a sample of a probed problem first, else a new problem."""
+        with self.cond:
+            while not self.stop.is_set():
+                if self.sample_work:
+                    job, ref_rec, program = self.sample_work.popleft()
+                    return "sample", job, ref_rec, program
+                if self.problem_work:
+                    self.probing += 1
+                    return "problem", self.problem_work.popleft(), None, None
+                if self.probing == 0:
+                    return None
+                self.cond.wait(0.2)  # another lane is probing: its samples are coming
+            return None
+
+    def _inputs(self, job: _Job) -> _Inputs:
+        with job.lock:
+            if job.inputs is None:
+                t0 = time.perf_counter()
+                job.inputs = load_inputs(job.problem, job.tests, self.config.input_seed,
+                                         self.cache_dir)
+                self.stats.add(inputs_s=time.perf_counter() - t0)
+            return job.inputs
+
+    def run_problem(self, sb: _CountingSandbox, job: _Job) -> None:
+        try:
+            inputs = self._inputs(job)
+            ref_rec = job.ref_record
+            if ref_rec is None:
+                t0 = time.perf_counter()
+                ref_rec = _probe(sb, job, inputs, self.config)
+                self.run_dir.append(ref_rec)
+                self.stats.add(probe_s=time.perf_counter() - t0)
+                self.tick(job.problem.id, "reference")
+            if ref_rec.error is not None:
+                for _ in job.programs:
+                    self.tick(job.problem.id, "skipped")
+                return
+            with self.cond:
+                self.sample_work.extend((job, ref_rec, prog) for prog in job.programs)
+        finally:
+            with self.cond:
+                self.probing -= 1
+                self.cond.notify_all()
+
+    def run_sample(self, sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
+                   program: tuple[str, str, str]) -> None:
+        digest, key, source = program
+        inputs = self._inputs(job)
+        t0 = time.perf_counter()
+        tests = None
+        for attempt in (1, 2):
+            try:
+                tests = _measure_program(sb, job, ref_rec, inputs, source, self.config)
+                break
+            except _SandboxBroke as exc:
+                sb.dirty = True  # recycled before the retry
+                if attempt == 2:
+                    with self.stats.lock:
+                        self.stats.sandbox_errors.append(f"{job.problem.id}: {exc}")
+        wall = time.perf_counter() - t0
+        self.stats.add(samples_s=wall)
+        if tests is not None:
+            self.run_dir.append(SampleRecord(
+                key, job.problem.id, digest, ref_rec.key, tests,
+                same_as_reference=source == job.problem.reference, wall_s=wall))
+        self.tick(job.problem.id, "sample")
+
+    def lane(self, sb: _CountingSandbox) -> None:
+        try:
+            while True:
+                item = self._next()
+                if item is None:
+                    return
+                kind, job, ref_rec, program = item
+                if kind == "problem":
+                    self.run_problem(sb, job)
+                else:
+                    assert ref_rec is not None and program is not None
+                    self.run_sample(sb, job, ref_rec, program)
+        except BaseException as exc:
+            self.errors.append(exc)
+            self.stop.set()
+            with self.cond:
+                self.cond.notify_all()
+
+
+def _run_lanes(runner: _Runner, jobs: list[_Job], config: ScoreConfig,
+               lanes: list[tuple[int, ...]]) -> None:
+    open_sandbox, _, _ = _sandbox_api()
+    runner.problem_work.extend(jobs)
+    n_programs = sum(len(j.programs) for j in jobs)
+    sandboxes: list[_CountingSandbox] = []
+    threads: list[threading.Thread] = []
+    try:
+        for cpus in lanes[: max(1, min(len(lanes), n_programs + len(jobs)))]:
+            sb_config = SandboxConfig(backend=config.backend, cpus=cpus, image=config.image,
+                                      allow_unsafe_process=config.allow_unsafe_process)
+            sandboxes.append(_CountingSandbox(open_sandbox(sb_config), runner.stats))
+        for sb in sandboxes:
+            th = threading.Thread(target=runner.lane, args=(sb,), daemon=True)
+            th.start()
+            threads.append(th)
+        for th in threads:
+            while th.is_alive():
+                th.join(timeout=0.2)
+    except BaseException:
+        runner.stop.set()
+        with runner.cond:
+            runner.cond.notify_all()
+        for th in threads:
+            th.join(timeout=30)
+        raise
+    finally:
+        for sb in sandboxes:
+            with contextlib.suppress(Exception):  # closing must go on for the other lanes
+                sb.close()
+    if runner.errors:
+        raise runner.errors[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# The public functions
+# ---------------------------------------------------------------------------------------------
+
+
+def score(
+    samples_path: str | os.PathLike[str],
+    problems: str | os.PathLike[str] = "builtin",
+    out_dir: str | os.PathLike[str] = "codeeff-run",
+    config: ScoreConfig | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> Any:
+    """Score the samples in ``samples_path`` for pass@k and eff@k; write ``out_dir``.
+
+    Resumable: programs already measured in ``out_dir`` under the same measurement
+    configuration, machine and image are not run again.
+
+    Args:
+        samples_path: EvalPlus JSONL, ENAMEL JSON or a ``datasets`` folder.
+        problems: ``"builtin"`` or a problem-set folder.
+        out_dir: The run directory (created; resumed when it holds a compatible run).
+        config: The configuration (default: :class:`ScoreConfig` defaults).
+        progress: Called with :class:`Progress` events (from worker threads).
+        cache_dir: Where test inputs are cached (default ``~/.cache/codeeff``).
+
+    Returns:
+        The :class:`~codeeff.scoring.Summary` (also written to ``summary.json``).
+
+    Raises:
+        CodeeffError: for bad samples, problems, configuration or run directory, or a sandbox
+            that cannot start.
+    """
+    from codeeff.environment import collect_environment, machine_id
+    from codeeff.samples import read_samples
+    from codeeff.summary import build_summary, write_outputs
+
+    config = config or ScoreConfig()
+    t_start = time.perf_counter()
+    phases: dict[str, float] = {}
+    pset, broken = load_problems_tolerant(problems)
+    sample_set = read_samples(samples_path, pset.problems, broken=broken)
+    phases["load"] = time.perf_counter() - t_start
+
+    t0 = time.perf_counter()
+    _, reap, image_tag = _sandbox_api()
+    reap()  # containers left by a run that was killed
+    image = "process" if config.backend == "process" else (config.image or image_tag())
+    lanes = _lane_cpus(config.jobs)
+    phases["sandbox_setup"] = time.perf_counter() - t0
+
+    run_dir = RunDir(out_dir)
+    manifest = Manifest(
+        measurement=config.measurement_key(), machine_id=machine_id(), image=image,
+        problem_set=str(problems), config=config.to_dict(),
+        samples=tuple((s.task_id, s.index, s.digest) for s in sample_set.samples),
+        samples_path=str(samples_path),
+    )
+    old = run_dir.read_manifest()
+    if old is not None:
+        run_dir.check_compatible(old, manifest)
+    run_dir.write_manifest(manifest)
+    refs = run_dir.load_references()
+    records = run_dir.load_samples()
+
+    mdigest = config.measurement_digest()
+    jobs: list[_Job] = []
+    by_task = sample_set.by_task()
+    total = 0
+    for task_id, samples in by_task.items():
+        problem = pset.problems[task_id]
+        ref_key = reference_key(problem.digest, problem.spec.version, mdigest, image,
+                                manifest.machine_id)
+        ref_rec = refs.get(ref_key)
+        programs = []
+        for s in {s.digest: s for s in samples}.values():
+            key = sample_key(s.digest, ref_key)
+            if key not in records:
+                programs.append((s.digest, key, s.source))
+        if ref_rec is not None and (ref_rec.error is not None or not programs):
+            continue
+        job = _Job(problem, _weights(problem, config), _alpha(problem, config),
+                   _level_tests(problem, config), ref_key, ref_rec, programs)
+        jobs.append(job)
+        total += len(programs) + (ref_rec is None)
+    for task_id in by_task:  # validate the configuration against every scored problem
+        p = pset.problems[task_id]
+        _weights(p, config), _level_tests(p, config)
+
+    stats = _Stats()
+    cache = Path(cache_dir) if cache_dir is not None else _default_cache_dir()
+    runner = _Runner(config, run_dir, stats, cache, progress, total)
+    if progress is not None:
+        progress(Progress("prepare", 0, total, None, f"{len(jobs)} problems to measure"))
+    t0 = time.perf_counter()
+    if jobs:
+        _run_lanes(runner, jobs, config, lanes)
+    phases["measure"] = time.perf_counter() - t0
+    phases["probe_lane_s"] = stats.probe_s
+    phases["samples_lane_s"] = stats.samples_s
+    phases["recycle_lane_s"] = stats.recycle_s
+    phases["inputs_lane_s"] = stats.inputs_s
+
+    t0 = time.perf_counter()
+    env = collect_environment(backend=config.backend, image=image, lanes=lanes)
+    summary = build_summary(
+        run_dir=run_dir, manifest=manifest, config=config, problem_set=pset,
+        environment=env, warnings=sample_set.warnings,
+        run_info={"executions": stats.executions, "recycles": stats.recycles,
+                  "measured_programs": runner.done, "lanes": [list(c) for c in lanes],
+                  "sandbox_errors": list(stats.sandbox_errors)},
+    )
+    phases["score"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    phases["total"] = time.perf_counter() - t_start
+    summary = summary.with_phases(phases)
+    write_outputs(run_dir, summary)
+    if progress is not None:
+        progress(Progress("done", runner.done, total, None, ""))
+    return summary
+
+
+def rescore(
+    run_dir: str | os.PathLike[str],
+    *,
+    k: Sequence[int] | None = None,
+    weights: Sequence[float] | None = None,
+    alpha: float | None = None,
+    interval: str | None = None,
+    confidence: float | None = None,
+    problems: str | os.PathLike[str] | None = None,
+    write: bool = True,
+) -> Any:
+    """Recompute the metrics of a run directory from its stored raw times; nothing runs.
+
+    Args:
+        run_dir: A directory written by :func:`score`.
+        k: Other ks.
+        weights: Other level weights (level 0 first; level 0 must stay 0).
+        alpha: A smaller α than the one measured (a larger one needs runs that were killed).
+        interval: ``t`` or ``bootstrap``.
+        confidence: Coverage of the intervals.
+        problems: The problem set, if it moved since the run (default: as recorded).
+        write: Rewrite ``summary.json`` and the report.
+
+    Returns:
+        The new :class:`~codeeff.scoring.Summary`.
+
+    Raises:
+        ResultsError: for a directory that is not a run, or an α above the measured one.
+    """
+    from codeeff.summary import build_summary, write_outputs
+
+    rd = RunDir(run_dir)
+    if not (rd.path / RunDir.MANIFEST).exists():
+        raise ResultsError(f"{rd.path} is not a codeeff run directory (no {RunDir.MANIFEST})",
+                           hint="pass the --out directory of a `codeeff score` run")
+    manifest = rd.read_manifest()
+    assert manifest is not None  # checked above: the file exists
+    base = ScoreConfig.from_dict(manifest.config)
+    changes: dict[str, Any] = {}
+    if k is not None:
+        changes["k"] = tuple(k)
+    if weights is not None:
+        changes["weights"] = tuple(weights)
+    if interval is not None:
+        changes["interval"] = interval
+    if confidence is not None:
+        changes["confidence"] = confidence
+    if alpha is not None:
+        changes["alpha"] = alpha
+    config = base.replace(**changes)
+    pset, _ = load_problems_tolerant(problems if problems is not None else manifest.problem_set)
+    if alpha is not None:
+        for ref in rd.load_references().values():
+            if alpha > ref.alpha + 1e-12:
+                raise ResultsError(
+                    f"alpha {alpha} is above the measured {ref.alpha} ({ref.task_id}): runs "
+                    "were killed at the old limit, so a larger alpha cannot be scored",
+                    hint=f"use an alpha <= {ref.alpha}, or score again with --alpha {alpha}",
+                )
+    t0 = time.perf_counter()
+    from codeeff.environment import collect_environment
+
+    env = collect_environment(backend=config.backend, image=manifest.image, lanes=[])
+    summary = build_summary(run_dir=rd, manifest=manifest, config=config, problem_set=pset,
+                            environment=env, warnings=(), run_info={"rescored": True})
+    summary = summary.with_phases({"score": time.perf_counter() - t0})
+    if write:
+        write_outputs(rd, summary)
+    return summary
