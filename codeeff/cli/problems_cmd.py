@@ -139,7 +139,7 @@ def check(task_ids: tuple[str, ...], problem_set: str, backend: str,
                         f"band {lo * 1e3:g}–{hi * 1e3:g} ms)")
     for col, justify in (("problem", "left"), ("verdict", "left"), ("ref ms (levels 1..)",
                          "right"), ("band", "left"), ("slow scores", "left"),
-                         ("findings", "left")):
+                         ("problems found", "left")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in report.problems:
         top = r.top_time_s
@@ -147,12 +147,20 @@ def check(task_ids: tuple[str, ...], problem_set: str, backend: str,
                                              ("below" if top < lo else "above"))
         slow = ", ".join(f"{s.name} {'-' if s.score is None else f'{s.score:.2f}'}"
                          for s in r.slow) or "-"
-        notes = "\n".join(f"{f.severity.value}: {f.message}" + (f" → {f.hint}" if f.hint else "")
-                          for f in r.findings) or "-"
+        errors = sum(1 for f in r.findings if f.severity.value == "error")
+        notes = ", ".join(x for x in (f"{errors} error{'s' * (errors != 1)}" if errors else "",
+                                      f"{len(r.findings) - errors} warning"
+                                      f"{'s' * (len(r.findings) - errors != 1)}"
+                                      if len(r.findings) > errors else "") if x) or "-"
         table.add_row(r.problem_id, "[green]ok[/green]" if r.ok else "[red]FAIL[/red]",
                       " ".join(_fmt_ms(t) for t in r.ref_level_times_s[1:]), band_cell, slow,
                       notes)
     console.print(table)
+    for r in report.problems:
+        for f in r.findings:
+            colour = "red" if f.severity.value == "error" else "yellow"
+            console.print(f"[{colour}]{f.severity.value}[/{colour}] {r.problem_id}: ", end="")
+            console.print(f.message + (f"\n    fix: {f.hint}" if f.hint else ""), markup=False)
     failed = [r.problem_id for r in report.problems if not r.ok]
     in_band = sum(1 for r in report.problems
                   if r.top_time_s is not None and lo <= r.top_time_s <= hi)
