@@ -17,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 from codeeff.errors import SandboxSetupError
@@ -57,6 +59,39 @@ def supervisor_path() -> Path:
     return Path(__file__).resolve().parent / "supervisor.py"
 
 
+def _world_traversable(path: str) -> bool:
+    """Whether a user with no relation to the owners can reach ``path`` (o+x on each dir)."""
+    current = "/"
+    for part in Path(path).resolve().parts[1:]:
+        current = os.path.join(current, part)
+        try:
+            mode = os.stat(current).st_mode
+        except OSError:
+            return False
+        if stat.S_ISDIR(mode) and not mode & stat.S_IXOTH:
+            return False
+    return True
+
+
+def interpreter_for_sample_uid() -> str:
+    """A Python the sample UID can import the standard library of.
+
+    Children run as UID 10001 when codeeff is root; an interpreter under ``/root`` (pyenv)
+    is unreadable for them, so fall back to the system's ``python3``.
+    """
+    stdlib = sysconfig.get_paths()["stdlib"]
+    if _world_traversable(stdlib) and _world_traversable(sys.executable):
+        return sys.executable
+    for candidate in ("/usr/bin/python3", "/usr/local/bin/python3"):
+        if os.path.exists(candidate) and _world_traversable(candidate):
+            return candidate
+    raise SandboxSetupError(
+        f"the sample UID {SAMPLE_UID} cannot read this Python's standard library ({stdlib})",
+        hint="install a system python3 (`apt-get install python3`) or run codeeff as a "
+        "non-root user",
+    )
+
+
 def default_cpus() -> tuple[int, ...]:
     """The last CPU this process may use (the tool and dockerd keep the others)."""
     allowed = sorted(os.sched_getaffinity(0))
@@ -81,10 +116,13 @@ class ProcessSandbox(SupervisedSandbox):
         self._proc: subprocess.Popen[bytes] | None = None
 
     def _launch(self) -> Channel:
-        cmd = [sys.executable, "-B", "-S", "-s", str(supervisor_path()),
-               "--sweep", "session", "--cgroup", "off"]
+        python = sys.executable
+        extra: list[str] = []
         if os.geteuid() == 0:
-            cmd += ["--sample-uid", str(SAMPLE_UID), "--sample-gid", str(SAMPLE_UID)]
+            python = interpreter_for_sample_uid()
+            extra = ["--sample-uid", str(SAMPLE_UID), "--sample-gid", str(SAMPLE_UID)]
+        cmd = [python, "-B", "-S", "-s", str(supervisor_path()),
+               "--sweep", "session", "--cgroup", "off", *extra]
         proc = subprocess.Popen(
             cmd,
             stdin=subprocess.PIPE,
