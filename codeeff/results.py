@@ -42,7 +42,7 @@ __all__ = [
     "ReferenceRecord",
     "RunDir",
     "SampleRecord",
-    "TestRun",
+    "CaseRun",
     "record_key",
     "reference_key",
     "sample_key",
@@ -73,7 +73,7 @@ def sample_key(code_digest: str, ref_key: str) -> str:
 
 
 @dataclass(frozen=True)
-class TestRun:
+class CaseRun:
     """One program on one test: every repetition, raw.
 
     Times are CPU seconds of the child as read from outside it, baseline not subtracted: the
@@ -106,7 +106,7 @@ class TestRun:
         return d
 
     @classmethod
-    def from_json(cls, d: Mapping[str, Any]) -> TestRun:
+    def from_json(cls, d: Mapping[str, Any]) -> CaseRun:
         return cls(
             level=int(d["level"]), case=int(d["case"]), verdict=str(d["verdict"]),
             cpu_s=tuple(d["cpu_s"]), ref_cpu_s=tuple(d.get("ref_cpu_s", ())),
@@ -128,9 +128,9 @@ class ReferenceRecord:
     """The α the kill limit was derived from (a rescore may only lower it)."""
     kill_net_s: float
     """Kill limit in baseline-subtracted seconds; the scored T never exceeds it minus tol."""
-    level0: tuple[TestRun, ...]
+    level0: tuple[CaseRun, ...]
     """Untimed level-0 runs (one repetition each)."""
-    timed: tuple[TestRun, ...]
+    timed: tuple[CaseRun, ...]
     """Probe repetitions of every timed test, with their baseline."""
     expected: tuple[tuple[str, ...], ...]
     """The reference's answers, wire-encoded, per level and test (never sent to a sandbox)."""
@@ -153,8 +153,8 @@ class ReferenceRecord:
             key=d["key"], task_id=d["task_id"], problem_digest=d["problem_digest"],
             problem_version=int(d["problem_version"]), alpha=float(d["alpha"]),
             kill_net_s=float(d["kill_net_s"]),
-            level0=tuple(TestRun.from_json(t) for t in d["level0"]),
-            timed=tuple(TestRun.from_json(t) for t in d["timed"]),
+            level0=tuple(CaseRun.from_json(t) for t in d["level0"]),
+            timed=tuple(CaseRun.from_json(t) for t in d["timed"]),
             expected=tuple(tuple(x) for x in d["expected"]), error=d.get("error"),
         )
 
@@ -168,7 +168,7 @@ class SampleRecord:
     code_digest: str
     reference_key: str
     """The key of the :class:`ReferenceRecord` whose kill limit and answers were used."""
-    tests: tuple[TestRun, ...]
+    tests: tuple[CaseRun, ...]
     """Level 0 first, then the timed levels, up to the first failure or kill."""
     same_as_reference: bool = False
     """The program is textually the reference (timed all the same, as a control)."""
@@ -191,7 +191,7 @@ class SampleRecord:
                  "same_as_reference", "wall_s", "tests"}
         return cls(
             key=d["key"], task_id=d["task_id"], code_digest=d["code_digest"],
-            reference_key=d["reference_key"], tests=tuple(TestRun.from_json(t) for t in d["tests"]),
+            reference_key=d["reference_key"], tests=tuple(CaseRun.from_json(t) for t in d["tests"]),
             same_as_reference=bool(d.get("same_as_reference", False)),
             wall_s=float(d.get("wall_s", 0.0)),
             extra={k: v for k, v in d.items() if k not in known},

@@ -35,14 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from codeeff.config import ScoreConfig
-from codeeff.errors import ConfigError, ResultsError, SandboxError
+from codeeff.errors import ConfigError, ResultsError
 from codeeff.measure import RepeatPolicy, measure_case
 from codeeff.results import (
     Manifest,
     ReferenceRecord,
     RunDir,
     SampleRecord,
-    TestRun,
+    CaseRun,
     reference_key,
     sample_key,
 )
@@ -278,8 +278,8 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
     lim = Limits(cpu_s=config.reference_limit_s, memory_mb=problem.spec.memory_mb)
     policy = RepeatPolicy(min_reps=config.probe_reps, max_reps=config.probe_reps,
                           baseline_reps=config.baseline_reps)
-    level0: list[TestRun] = []
-    timed: list[TestRun] = []
+    level0: list[CaseRun] = []
+    timed: list[CaseRun] = []
     expected: list[list[str]] = [[] for _ in inputs.payloads]
 
     def failed(what: str) -> ReferenceRecord:
@@ -293,7 +293,7 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
         if ex.verdict is not Verdict.OK:
             return failed(f"reference: {ex.verdict.value} on level 0 test {case} "
                           f"({ex.error or ex.detail})")
-        level0.append(TestRun(0, case, "ok", (ex.cpu_s,), kill_cpu_s=lim.cpu_s,
+        level0.append(CaseRun(0, case, "ok", (ex.cpu_s,), kill_cpu_s=lim.cpu_s,
                               peak_rss_bytes=ex.peak_rss_bytes))
         expected[0].append(_encode(ex.value))
     worst = 0.0
@@ -304,7 +304,7 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
             if m.verdict is not Verdict.OK:
                 return failed(f"reference: {m.verdict.value} on level {level} test {case} "
                               f"({m.error or m.detail})")
-            timed.append(TestRun(level, case, "ok", m.cpu_s, (), cm.baseline_runs,
+            timed.append(CaseRun(level, case, "ok", m.cpu_s, (), cm.baseline_runs,
                                  kill_cpu_s=lim.cpu_s, peak_rss_bytes=m.peak_rss_bytes,
                                  noisy=m.noisy))
             expected[level].append(_encode(m.value))
@@ -324,7 +324,7 @@ class _SandboxBroke(Exception):
 
 def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
                      inputs: _Inputs, source: str, config: ScoreConfig,
-                     ) -> tuple[TestRun, ...]:
+                     ) -> tuple[CaseRun, ...]:
     problem = job.problem
     entry = problem.spec.entry_point
     ref = Program(problem.reference, entry)
@@ -341,7 +341,7 @@ def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
     policy = RepeatPolicy(min_reps=config.min_reps, max_reps=config.max_reps,
                           target_rel_mad=config.target_rel_mad,
                           baseline_reps=config.baseline_reps)
-    tests: list[TestRun] = []
+    tests: list[CaseRun] = []
     kill0 = ref_rec.kill_net_s + max(base_hl.values(), default=0.0)
     for case, payload in enumerate(inputs.payloads[0]):
         ex = sb.run(prog, payload, Limits(cpu_s=kill0, memory_mb=mem))
@@ -351,7 +351,7 @@ def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
         if ex.verdict is Verdict.OK and not _check(problem, payload, ref_rec.expected[0][case],
                                                    ex.value):
             verdict = Verdict.WRONG_ANSWER.value
-        tests.append(TestRun(0, case, verdict, (ex.cpu_s,), kill_cpu_s=kill0, error=ex.error,
+        tests.append(CaseRun(0, case, verdict, (ex.cpu_s,), kill_cpu_s=kill0, error=ex.error,
                              detail=ex.detail, peak_rss_bytes=ex.peak_rss_bytes))
         if verdict != "ok":
             return tuple(tests)
@@ -375,7 +375,7 @@ def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
                     verdict = Verdict.WRONG_ANSWER.value
                 elif not s.values_agree and problem.checker_source is None:
                     verdict, detail = Verdict.WRONG_ANSWER.value, "answers differ between runs"
-            tests.append(TestRun(level, case, verdict, s.cpu_s, r.cpu_s, cm.baseline_runs,
+            tests.append(CaseRun(level, case, verdict, s.cpu_s, r.cpu_s, cm.baseline_runs,
                                  kill_cpu_s=kill, error=s.error, detail=detail,
                                  peak_rss_bytes=s.peak_rss_bytes, noisy=s.noisy or r.noisy))
             if verdict != "ok":
@@ -395,19 +395,10 @@ def _hl(values: Sequence[float]) -> float:
 
 
 def _sandbox_api() -> tuple[Callable[..., Sandbox], Callable[[], Any], Callable[[], str]]:
-    import codeeff.sandbox as sandbox_pkg
+    from codeeff.sandbox import open_sandbox, reap_leftovers
+    from codeeff.sandbox.image import image_tag
 
-    open_sandbox = getattr(sandbox_pkg, "open_sandbox", None)
-    reap = getattr(sandbox_pkg, "reap_leftovers", None)
-    tag = getattr(sandbox_pkg, "image_tag", None)
-    if open_sandbox is None:
-        try:  # older layout: only the process backend, built directly
-            from codeeff.sandbox.process_backend import ProcessSandbox
-        except ImportError:
-            raise SandboxError("this codeeff has no sandbox backend (open_sandbox missing)"
-                               ) from None
-        open_sandbox = ProcessSandbox
-    return open_sandbox, reap or (lambda: None), tag or (lambda: "unknown")
+    return open_sandbox, reap_leftovers, image_tag
 
 
 def _lane_cpus(jobs: int | None) -> list[tuple[int, ...]]:
@@ -615,8 +606,11 @@ def score(
 
     t0 = time.perf_counter()
     _, reap, image_tag = _sandbox_api()
-    reap()  # containers left by a run that was killed
-    image = "process" if config.backend == "process" else (config.image or image_tag())
+    if config.backend == "docker":
+        reap()  # containers left behind by a run that was killed
+        image = config.image or image_tag()
+    else:
+        image = "process"
     lanes = _lane_cpus(config.jobs)
     phases["sandbox_setup"] = time.perf_counter() - t0
 

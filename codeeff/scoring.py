@@ -31,7 +31,7 @@ from codeeff.estimators import (
     relative_mad,
     time_limit,
 )
-from codeeff.results import ReferenceRecord, SampleRecord, TestRun
+from codeeff.results import ReferenceRecord, SampleRecord, CaseRun
 
 __all__ = [
     "ProblemScore",
@@ -119,7 +119,7 @@ def _net(cpu: Sequence[float], base: float) -> list[float]:
     return [max(0.0, c - base) for c in cpu]
 
 
-def _timeout_like(t: TestRun) -> bool:
+def _timeout_like(t: CaseRun) -> bool:
     return t.verdict in _TIMEOUT_LIKE_VERDICTS or (
         t.verdict == "runtime_error" and t.error in _TIMEOUT_LIKE_ERRORS
     )
@@ -183,30 +183,34 @@ def _limit(ref_times: Sequence[float | None], params: ScoringParams,
 def _walk(rec: SampleRecord, pool: _Pool, levels: int, limit: float, params: ScoringParams,
           ) -> tuple[str, str | None, tuple[int, int] | None, int | None, list[float | None]]:
     """Replay a sample's tests; returns (outcome, error, failed_at, censored_level, times)."""
-    times: list[float | None] = [0.0] + [None] * (levels - 1)
     per_test: dict[int, list[float]] = {}
     kill = limit + params.tolerance_s
     min_base = min(pool.base.values()) if pool.base else 0.0
+
+    def level_times() -> list[float | None]:
+        times: list[float | None] = [0.0] + [None] * (levels - 1)
+        for level, vals in per_test.items():
+            times[level] = max(vals)
+        return times
+
     for t in rec.tests:
         where = (t.level, t.case)
         if t.level == 0:
             if t.verdict == "ok" and t.cpu_s and t.cpu_s[0] - min_base > kill:
-                return "timeout", "level 0 beyond the time limit", where, None, times
+                return "timeout", "level 0 beyond the time limit", where, None, level_times()
             if t.verdict != "ok":
-                return t.verdict, t.error, where, None, times
+                return t.verdict, t.error, where, None, level_times()
             continue
         if t.verdict == "ok":
             net = _net(t.cpu_s, pool.base.get(where, 0.0))
             if not net or max(net) > kill:
-                return "passed", None, None, t.level, times
+                return "passed", None, None, t.level, level_times()
             per_test.setdefault(t.level, []).append(float(hodges_lehmann(net)))
             continue
         if _timeout_like(t):
-            return "passed", None, None, t.level, times
-        return t.verdict, t.error, where, None, times
-    for level, vals in per_test.items():
-        times[level] = max(vals)
-    return "passed", None, None, None, times
+            return "passed", None, None, t.level, level_times()
+        return t.verdict, t.error, where, None, level_times()
+    return "passed", None, None, None, level_times()
 
 
 def score_problem(
