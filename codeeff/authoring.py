@@ -29,7 +29,7 @@ from codeeff import estimators
 from codeeff.errors import ProblemError, SandboxSetupError
 from codeeff.measure import RepeatPolicy, measure_case
 from codeeff.problems.checking import perturbations
-from codeeff.problems.loader import Problem, ProblemSet
+from codeeff.problems.loader import Problem, ProblemSet, digest_encoded_inputs
 from codeeff.sandbox import Limits, Payload, Program, Sandbox, SandboxConfig, Verdict
 from codeeff.sandbox.wire import WireError
 
@@ -277,7 +277,8 @@ def check_problem(
         findings.append(Finding(Severity.ERROR, "the generator is not deterministic",
                                 "draw every random number from `rng`, never from `random`"))
         return done()
-    if other_digest is not None and other_digest != problem.input_digest(config.seed):
+    here = digest_encoded_inputs(p.data for level in payloads for p in level)
+    if other_digest is not None and other_digest != here:
         findings.append(Finding(
             Severity.ERROR, "the inputs change with Python's hash seed (PYTHONHASHSEED)",
             "do not let the order of a set or of hash-ordered data reach the inputs: "

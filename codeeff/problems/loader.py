@@ -16,7 +16,7 @@ import inspect
 import random
 import re
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType, ModuleType
@@ -45,6 +45,11 @@ def _sha256(*parts: bytes) -> str:
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()
+
+
+def digest_encoded_inputs(encoded: Iterable[bytes]) -> str:
+    """The digest :meth:`Problem.input_digest` gives, from the wire-encoded arguments."""
+    return _sha256(*encoded)
 
 
 def derive_seed(problem_id: str, level: int, case: int, seed: int) -> int:
@@ -188,7 +193,9 @@ class Problem:
         """SHA-256 of every test's arguments in the wire format (for determinism checks)."""
         from codeeff.sandbox import wire
 
-        return _sha256(*(wire.encode(args) for level in self.inputs(seed) for args in level))
+        return digest_encoded_inputs(
+            wire.encode(args) for level in self.inputs(seed) for args in level
+        )
 
     # -- checker -------------------------------------------------------------------------
 

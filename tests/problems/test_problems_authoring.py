@@ -197,3 +197,14 @@ def test_cli_check_exit_codes(tmp_path: Path) -> None:
                                   "process"])
     assert result.exit_code == 1
     assert "weak generator" in result.output
+
+
+@needs_process
+def test_check_finds_a_generator_that_depends_on_the_hash_seed(tmp_path: Path) -> None:
+    # Iterating a set of str follows the per-process hash seed: same in-process, not across.
+    gen = ("def generate(size, level, case, rng):\n"
+           "    return (''.join({chr(97 + i) for i in range(26)}),)\n")
+    ps = load_problem_set(make_problem(tmp_path, **{"generator.py": gen}))
+    [result] = check_problems(ps, PROCESS).problems
+    assert not result.ok
+    assert any("hash seed" in f.message for f in result.findings), result.findings
