@@ -21,11 +21,11 @@ def longest_repeat(s: str) -> int:
 
     def feasible(length: int) -> bool:
         p = pow(base, length, mod)
-        hs = [(a - b * p) % mod for a, b in zip(islice(h, length, None), h)]
+        hs = [(a - b * p) % mod for a, b in zip(islice(h, length, None), h, strict=False)]
         m = len(hs)
         if len(set(hs)) == m:
             return False  # all hashes distinct, so all windows distinct
-        last = dict(zip(hs, range(m)))
+        last = dict(zip(hs, range(m), strict=True))
         # The first index whose hash occurs again later: confirm with a real comparison.
         owner = list(map(last.__getitem__, hs))
         i = list(map(ne, owner, range(m))).index(True)
