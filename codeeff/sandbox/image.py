@@ -241,11 +241,10 @@ def debian_mirror(paths: Iterable[str] = ("/etc/apt/sources.list.d/debian.source
                     return fields["uris"].split()[0]
         else:
             for line in text.splitlines():
-                parts = line.split()
-                if len(parts) >= 3 and parts[0] == "deb" and _SUITE in parts[2:3]:
-                    url = [p for p in parts[1:] if "://" in p]
-                    if url:
-                        return url[0]
+                # "deb [options] URL suite components...": drop the bracketed options.
+                parts = re.sub(r"\[[^\]]*\]", " ", line.split("#", 1)[0]).split()
+                if len(parts) >= 3 and parts[0] == "deb" and parts[2] == _SUITE:
+                    return parts[1]
     return _DEFAULT_MIRROR
 
 

@@ -15,7 +15,7 @@ import os
 import subprocess
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -41,8 +41,6 @@ class Case:
     """Why the process backend cannot contain this (skip reason), if it cannot."""
     repeat: int = 1
     """Run this many times in a row (for state kept between repetitions)."""
-    docker_limits: Limits | None = None
-    marks: tuple[Any, ...] = field(default=())
 
 
 def _value(expected: Any) -> Callable[[Execution], None]:

@@ -1,0 +1,156 @@
+"""Lifecycle: nothing is left behind after close, after a crash of the owner, or after reaping."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from codeeff.errors import ConfigError, SandboxSetupError
+from codeeff.sandbox import (
+    Limits,
+    Payload,
+    Program,
+    SandboxConfig,
+    Verdict,
+    open_sandbox,
+    reap_leftovers,
+)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ")[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _container_exists(container_id: str) -> bool:
+    import docker.errors
+
+    from codeeff.sandbox.engine import docker_client
+
+    try:
+        docker_client().containers.get(container_id)
+    except docker.errors.NotFound:
+        return False
+    return True
+
+
+def test_process_backend_is_refused_without_opt_in() -> None:
+    with pytest.raises(SandboxSetupError, match="NOT a security boundary"):
+        open_sandbox(SandboxConfig(backend="process"))
+
+
+def test_unknown_backend_names_the_choices() -> None:
+    with pytest.raises(ConfigError) as info:
+        open_sandbox(SandboxConfig(backend="vm"))
+    assert "docker" in (info.value.hint or "")
+
+
+def test_process_close_kills_the_supervisor() -> None:
+    sb = open_sandbox(SandboxConfig(backend="process", allow_unsafe_process=True))
+    pid = sb.info["pid"]  # type: ignore[attr-defined]
+    assert _alive(pid)
+    sb.close()
+    sb.close()  # idempotent
+    assert not _alive(pid)
+
+
+def test_process_supervisor_dies_with_its_killed_owner() -> None:
+    code = (
+        "import sys, time\n"
+        "from codeeff.sandbox import *\n"
+        "sb = open_sandbox(SandboxConfig(backend='process', allow_unsafe_process=True))\n"
+        "print(sb.info['pid'], flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    owner = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert owner.stdout is not None
+        pid = int(owner.stdout.readline())
+        assert _alive(pid)
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait()
+        if owner.stdout is not None:
+            owner.stdout.close()
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid), "the supervisor outlived its killed owner"
+
+
+def test_recycle_after_anomaly_gives_a_fresh_supervisor() -> None:
+    with open_sandbox(SandboxConfig(backend="process", allow_unsafe_process=True)) as sb:
+        first = sb.info["pid"]  # type: ignore[attr-defined]
+        exe = sb.run(Program("def f():\n    while True:\n        pass\n", "f"),
+                     Payload.from_args([]), Limits(cpu_s=0.2))
+        assert exe.verdict is Verdict.TIMEOUT
+        assert not _alive(first)
+        assert sb.info["pid"] != first  # type: ignore[attr-defined]
+
+
+@pytest.mark.docker
+def test_docker_close_removes_the_container(docker_image: str) -> None:
+    sb = open_sandbox(SandboxConfig(image=docker_image))
+    sb.start()  # type: ignore[attr-defined]
+    cid = sb.container_id  # type: ignore[attr-defined]
+    assert _container_exists(cid)
+    sb.close()
+    assert not _container_exists(cid)
+
+
+@pytest.mark.docker
+def test_docker_recycle_replaces_the_container(docker_image: str) -> None:
+    with open_sandbox(SandboxConfig(image=docker_image)) as sb:
+        sb.start()  # type: ignore[attr-defined]
+        first = sb.container_id  # type: ignore[attr-defined]
+        sb.recycle()
+        assert not _container_exists(first)
+        exe = sb.run(Program.noop("f"), Payload.from_args([1]), Limits())
+        assert exe.verdict is Verdict.OK
+        assert sb.container_id != first  # type: ignore[attr-defined]
+
+
+@pytest.mark.docker
+def test_interrupted_run_is_reaped(docker_image: str, docker_sandbox: object) -> None:
+    """A SIGKILLed owner leaves its container; reap_leftovers removes it, and only it."""
+    code = (
+        "import sys, time\n"
+        "from codeeff.sandbox import *\n"
+        f"sb = open_sandbox(SandboxConfig(image={docker_image!r}))\n"
+        "sb.start()\n"
+        "print(sb.container_id, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    owner = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert owner.stdout is not None
+        cid = owner.stdout.readline().strip()
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait()
+        if owner.stdout is not None:
+            owner.stdout.close()
+    assert cid and _container_exists(cid)
+    live = docker_sandbox.container_id  # type: ignore[attr-defined]
+    removed = reap_leftovers()
+    assert cid[:10] in [r[:10] for r in removed]
+    assert not _container_exists(cid)
+    # The live session's container belongs to a live owner: untouched.
+    if live is not None:
+        assert _container_exists(live)
+    # And no supervisor of that container survives on the host.
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/cgroup") as fh:
+                    assert cid not in fh.read()
+            except OSError:
+                pass
