@@ -1,13 +1,18 @@
 def count_palindromes(s: str) -> int:
-    """Manacher's algorithm on s with separators: O(n).
+    """Manacher's algorithm over s interleaved with separators: O(n).
 
-    In t = "^#s0#s1#...#$", the radius r at position i counts the palindromes centred
-    there: (r + 1) // 2 of them for both odd and even centres, so the sum of those is the
-    answer.
+    The text is mapped to code points and interleaved with a separator code (-3), with
+    distinct sentinels at both ends (-1, -2); negative codes can never equal a
+    character, whatever characters s contains. The radius r at position i counts
+    (r + 1) // 2 palindromes centred there, for odd and even centres alike.
     """
-    if not s:
+    n = len(s)
+    if n == 0:
         return 0
-    t = "^#" + "#".join(s) + "#$"
+    t = [-3] * (2 * n + 3)
+    t[0] = -1
+    t[-1] = -2
+    t[2:2 * n + 1:2] = map(ord, s)
     m = len(t)
     rad = [0] * m
     center = right = 0

@@ -3,7 +3,7 @@ def longest_repeat(s: str) -> int:
     contiguous substring, at two different starting positions (the two occurrences may
     overlap). Return 0 when no character repeats.
 
-    ``s`` holds up to about 10**5 characters (any characters).
+    ``s`` holds up to 5 * 10**4 characters (any characters).
 
     >>> longest_repeat("banana")
     3

@@ -6,7 +6,7 @@ EDGE_CASES = [
     ("",),
     ("a",),
     ("aaaaaaa",),
-    ("abcdefg",),
+    ("#a#^^$",),
     ("abba",),
     ("abacaba",),
     ("racecar level noon",),
