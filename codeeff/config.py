@@ -53,15 +53,16 @@ class ScoreConfig:
     """Added to the kill limit only (ENAMEL's ``tolerence_sec``): runs are killed at T + this."""
     min_reps: int = 6
     """Repetitions of every timed (program, test) pair (ENAMEL: R = 6)."""
-    max_reps: int = 6
+    max_reps: int = 10
     """Upper bound when a pair stays noisy (adaptive repetitions); ``= min_reps`` is fixed R."""
     target_rel_mad: float = 0.05
     """Relative MAD above which a pair gets more repetitions and is flagged noisy."""
     baseline_reps: int = 1
     """No-op baseline repetitions per test and per measured sample (pooled per test)."""
-    probe_reps: int = 2
-    """Repetitions of the reference per timed test before any sample runs (sets the kill limit)."""
-    kill_margin: float = 1.3
+    probe_reps: int = 1
+    """Repetitions of the reference per timed test before any sample runs (sets the kill limit;
+    pooled with the interleaved ones afterwards)."""
+    kill_margin: float = 1.5
     """The kill limit is this × α × the probe's slowest reference time (+ tolerance), so that it
     stays above the final T and censoring stays exact."""
     reference_limit_s: float = 60.0

@@ -23,6 +23,7 @@ sandbox: the host checks every answer with the problem's checker.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import math
 import os
@@ -38,11 +39,11 @@ from codeeff.config import ScoreConfig
 from codeeff.errors import ConfigError, ResultsError
 from codeeff.measure import RepeatPolicy, measure_case
 from codeeff.results import (
+    CaseRun,
     Manifest,
     ReferenceRecord,
     RunDir,
     SampleRecord,
-    CaseRun,
     reference_key,
     sample_key,
 )
@@ -322,9 +323,13 @@ class _SandboxBroke(Exception):
     """An execution came back SANDBOX_ERROR: never the sample's fault."""
 
 
+class _Stopped(Exception):
+    """The run is being interrupted: drop the program being measured (it is not recorded)."""
+
+
 def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
                      inputs: _Inputs, source: str, config: ScoreConfig,
-                     ) -> tuple[CaseRun, ...]:
+                     stop: threading.Event | None = None) -> tuple[CaseRun, ...]:
     problem = job.problem
     entry = problem.spec.entry_point
     ref = Program(problem.reference, entry)
@@ -357,6 +362,8 @@ def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
             return tuple(tests)
     for level in range(1, len(inputs.payloads)):
         for case, payload in enumerate(inputs.payloads[level]):
+            if stop is not None and stop.is_set():
+                raise _Stopped
             kill = ref_rec.kill_net_s + base_hl.get((level, case), 0.0)
             cm = measure_case(sb, [ref, prog], payload,  # type: ignore[arg-type]
                               [ref_lim, Limits(cpu_s=kill, memory_mb=mem)], policy,
@@ -381,6 +388,75 @@ def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
             if verdict != "ok":
                 return tuple(tests)
     return tuple(tests)
+
+
+def _fused(sb: _CountingSandbox, job: _Job, inputs: _Inputs, config: ScoreConfig,
+           key: str, stop: threading.Event | None) -> tuple[ReferenceRecord, SampleRecord]:
+    """Reference and a sample that is textually the reference, measured in one pass.
+
+    The sample is the trusted reference, so it needs no kill limit and no probe: every timed
+    test interleaves the two (and the baseline) exactly as for any sample, and the level-0
+    answers are the reference's own (the same program on the same input). This is the
+    benchmark's case (references scored as samples) and it saves the probe's executions.
+    """
+    problem = job.problem
+    ref = Program(problem.reference, problem.spec.entry_point)
+    lim = Limits(cpu_s=config.reference_limit_s, memory_mb=problem.spec.memory_mb)
+    policy = RepeatPolicy(min_reps=config.min_reps, max_reps=config.max_reps,
+                          target_rel_mad=config.target_rel_mad,
+                          baseline_reps=config.baseline_reps)
+    level0: list[CaseRun] = []
+    tests: list[CaseRun] = []
+    expected: list[list[str]] = [[] for _ in inputs.payloads]
+    if sb.dirty:
+        sb.recycle()
+
+    def failed(what: str) -> tuple[ReferenceRecord, SampleRecord]:
+        rec = ReferenceRecord(job.ref_key, problem.id, problem.digest, problem.spec.version,
+                              job.alpha, math.inf, tuple(level0), (), (), error=what)
+        return rec, SampleRecord(key, problem.id, "", job.ref_key, ())
+
+    for case, payload in enumerate(inputs.payloads[0]):
+        ex = sb.run(ref, payload, lim)
+        if ex.verdict is not Verdict.OK:
+            return failed(f"reference: {ex.verdict.value} on level 0 test {case} "
+                          f"({ex.error or ex.detail})")
+        run = CaseRun(0, case, "ok", (ex.cpu_s,), kill_cpu_s=lim.cpu_s,
+                      peak_rss_bytes=ex.peak_rss_bytes)
+        level0.append(run)
+        tests.append(run)
+        expected[0].append(_encode(ex.value))
+    worst = 0.0
+    for level in range(1, len(inputs.payloads)):
+        for case, payload in enumerate(inputs.payloads[level]):
+            if stop is not None and stop.is_set():
+                raise _Stopped
+            cm = measure_case(sb, [ref, ref], payload, [lim, lim], policy)  # type: ignore[arg-type]
+            r, smp = cm.programs
+            if Verdict.SANDBOX_ERROR in (r.verdict, smp.verdict):
+                raise _SandboxBroke(r.detail or smp.detail or "sandbox error")
+            if r.verdict is not Verdict.OK or smp.verdict is not Verdict.OK:
+                bad = r if r.verdict is not Verdict.OK else smp
+                return failed(f"reference: {bad.verdict.value} on level {level} test {case} "
+                              f"({bad.error or bad.detail})")
+            expected[level].append(_encode(r.value))
+            verdict = "ok" if _check(problem, payload, expected[level][-1], smp.value) else (
+                Verdict.WRONG_ANSWER.value)
+            tests.append(CaseRun(level, case, verdict, smp.cpu_s, r.cpu_s, cm.baseline_runs,
+                                 kill_cpu_s=lim.cpu_s, peak_rss_bytes=smp.peak_rss_bytes,
+                                 noisy=r.noisy or smp.noisy,
+                                 detail="" if verdict == "ok" else "the reference disagrees "
+                                 "with itself (non-deterministic)"))
+            if job.weights[level] > 0:
+                worst = max(worst, max(r.net_s))
+    if worst <= 0.0:
+        return failed("reference: every scored level took no measurable time")
+    kill_net = config.kill_margin * job.alpha * worst + config.tolerance_s
+    ref_rec = ReferenceRecord(job.ref_key, problem.id, problem.digest, problem.spec.version,
+                              job.alpha, kill_net, tuple(level0), (),
+                              tuple(tuple(x) for x in expected))
+    return ref_rec, SampleRecord(key, problem.id, "", job.ref_key, tuple(tests),
+                                 same_as_reference=True)
 
 
 def _hl(values: Sequence[float]) -> float:
@@ -466,6 +542,10 @@ class _Runner:
         try:
             inputs = self._inputs(job)
             ref_rec = job.ref_record
+            if (ref_rec is None and len(job.programs) == 1
+                    and job.programs[0][2] == job.problem.reference):
+                self._run_fused(sb, job, inputs)
+                return
             if ref_rec is None:
                 t0 = time.perf_counter()
                 ref_rec = _probe(sb, job, inputs, self.config)
@@ -483,6 +563,29 @@ class _Runner:
                 self.probing -= 1
                 self.cond.notify_all()
 
+    def _run_fused(self, sb: _CountingSandbox, job: _Job, inputs: _Inputs) -> None:
+        digest, key, _ = job.programs[0]
+        t0 = time.perf_counter()
+        try:
+            try:
+                ref_rec, rec = _fused(sb, job, inputs, self.config, key, self.stop)
+            except _SandboxBroke:
+                sb.dirty = True  # one retry in a fresh container
+                ref_rec, rec = _fused(sb, job, inputs, self.config, key, self.stop)
+        except _Stopped:
+            return
+        except _SandboxBroke as exc:
+            with self.stats.lock:
+                self.stats.sandbox_errors.append(f"{job.problem.id}: {exc}")
+            return
+        wall = time.perf_counter() - t0
+        self.run_dir.append(ref_rec)
+        self.tick(job.problem.id, "reference")
+        if ref_rec.error is None:
+            self.run_dir.append(dataclasses.replace(rec, code_digest=digest, wall_s=wall))
+        self.stats.add(samples_s=wall)
+        self.tick(job.problem.id, "sample")
+
     def run_sample(self, sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
                    program: tuple[str, str, str]) -> None:
         digest, key, source = program
@@ -491,8 +594,11 @@ class _Runner:
         tests = None
         for attempt in (1, 2):
             try:
-                tests = _measure_program(sb, job, ref_rec, inputs, source, self.config)
+                tests = _measure_program(sb, job, ref_rec, inputs, source, self.config,
+                                         self.stop)
                 break
+            except _Stopped:
+                return
             except _SandboxBroke as exc:
                 sb.dirty = True  # recycled before the retry
                 if attempt == 2:

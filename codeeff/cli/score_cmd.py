@@ -3,12 +3,19 @@ draw a progress bar and a one-screen summary table."""
 
 from __future__ import annotations
 
+import signal
 import threading
 from typing import Any
 
 import click
 
 from codeeff.config import parse_floats, parse_k, preset
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM stops a run like Ctrl-C: the lanes stop and every container is removed."""
+    del signum, frame
+    raise KeyboardInterrupt
 
 
 def _progress_bar(console: Any) -> tuple[Any, Any]:
@@ -129,8 +136,12 @@ def score(samples: str, problem_set: str, out_dir: str, k: str | None, preset_na
     )
     console = Console(stderr=True)
     bar, callback = _progress_bar(console)
-    with bar:
-        summary = run_score(samples, problem_set, out_dir, config, progress=callback)
+    previous = signal.signal(signal.SIGTERM, _terminate)  # close the sandboxes, like Ctrl-C
+    try:
+        with bar:
+            summary = run_score(samples, problem_set, out_dir, config, progress=callback)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     render_summary(summary, Console())
 
 

@@ -89,12 +89,12 @@ def _setup(problem, sample=None):
 
 
 def test_probe_sets_expected_answers_and_kill_limit(problem):
-    fake, sb, job, inputs, ref = _setup(problem)
+    _, _, _, inputs, ref = _setup(problem)
     assert ref.error is None
     assert len(ref.level0) == 3 and len(ref.timed) == 6
     assert all(len(t.cpu_s) == 2 and len(t.baseline_s) == 1 for t in ref.timed)
     worst = max(max(t.cpu_s) for t in ref.timed) - 0.0005
-    assert ref.kill_net_s == pytest.approx(1.3 * 2.0 * worst + 0.01)
+    assert ref.kill_net_s == pytest.approx(1.5 * 2.0 * worst + 0.01)
     assert ref.expected[1][0] == str(_truth(inputs.payloads[1][0].args()))
 
 
@@ -114,7 +114,7 @@ def test_correct_sample_runs_every_test_interleaved(problem):
 def test_wrong_answer_at_level_zero_stops(problem):
     def sample(args, lim):
         return _ok(_truth(args) + (1 if args[0] == [5] else 0), 0.001)
-    fake, sb, job, inputs, ref = _setup(problem, sample)
+    _, sb, job, inputs, ref = _setup(problem, sample)
     tests = _measure_program(sb, job, ref, inputs, "# SAMPLE\n", CONFIG)
     assert [(t.level, t.case, t.verdict) for t in tests] == [(0, 0, "ok"), (0, 1, "wrong_answer")]
 
@@ -137,7 +137,7 @@ def test_timeout_at_a_timed_level_stops_the_levels_above(problem):
 def test_sandbox_error_is_not_the_samples_fault(problem):
     def sample(args, lim):
         return Execution(Verdict.SANDBOX_ERROR, 0.0, 0.0, detail="supervisor died")
-    fake, sb, job, inputs, ref = _setup(problem, sample)
+    _, sb, job, inputs, ref = _setup(problem, sample)
     with pytest.raises(_SandboxBroke):
         _measure_program(sb, job, ref, inputs, "# SAMPLE\n", CONFIG)
 
@@ -160,3 +160,19 @@ def test_broken_reference_is_recorded(problem):
     job = _job(problem)
     ref = _probe(sb, job, load_inputs(problem, job.tests, 0, None), CONFIG)
     assert ref.error is not None and "ZeroDivisionError" in ref.error
+
+
+def test_reference_as_sample_is_measured_in_one_pass(problem):
+    from codeeff.runner import _fused
+
+    fake = ScriptedSandbox(_script())
+    sb = _CountingSandbox(fake, _Stats())
+    job = _job(problem)
+    inputs = load_inputs(problem, job.tests, 0, None)
+    ref, rec = _fused(sb, job, inputs, CONFIG, "key", None)
+    assert ref.error is None and ref.timed == () and ref.kill_net_s > 0
+    assert rec.same_as_reference and [t.verdict for t in rec.tests] == ["ok"] * 9
+    timed = [t for t in rec.tests if t.level > 0]
+    assert all(len(t.cpu_s) == 3 and len(t.ref_cpu_s) == 3 and t.baseline_s for t in timed)
+    # 3 level-0 runs + 6 timed tests x (3 + 3 + 1 baseline): no probe, no level-0 rerun.
+    assert sb.stats.executions == 3 + 6 * 7

@@ -104,5 +104,5 @@ def test_duplicates_warn_and_are_kept(tmp_path, toy_problems):
 
 def test_broken_problem_is_named(tmp_path, toy_problems):
     p = write_jsonl(tmp_path / "s.jsonl", [{"task_id": "toy-broken", "solution": "x"}])
-    with pytest.raises(SamplesError, match="toy-broken.*broken"):
+    with pytest.raises(SamplesError, match=r"toy-broken.*broken"):
         read_samples(p, toy_problems.problems, broken={"toy-broken": "prompt missing"})

@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from codeeff.results import ReferenceRecord, SampleRecord, CaseRun
+from codeeff.results import CaseRun, ReferenceRecord, SampleRecord
 from codeeff.scoring import ScoringParams, score_problem
 
 REF = {1: 0.01, 2: 0.10, 3: 0.50}

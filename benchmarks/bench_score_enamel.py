@@ -1,0 +1,101 @@
+"""Benchmark: score the 142 imported ENAMEL problems x 1 sample each (the references).
+
+Prints the wall time end to end, the per-phase times, the execution count and the noise
+figures. Target on the 2-core test VM: <= 60 s with cached test inputs (aim: 30 s).
+
+    python benchmarks/bench_score_enamel.py [--csv PATH] [--backend docker|process] [--jobs N]
+
+The ENAMEL CSV is not part of the repository; the script imports it into a temporary problem
+set with ``codeeff problems import enamel`` and caches the test inputs before timing (the
+first generation of every input is a one-off cost, reported separately).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "enamel" / "enamel.csv"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
+    ap.add_argument("--backend", choices=["docker", "process"], default="docker")
+    ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--reps", type=int, default=None, help="override R (ENAMEL: 6)")
+    ap.add_argument("--work", type=Path, default=None, help="keep the set and runs here")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N problems")
+    args = ap.parse_args()
+    if not args.csv.exists():
+        print(f"skipped: {args.csv} not found (pass --csv)")
+        return 0
+
+    import codeeff
+    from codeeff.config import preset
+    from codeeff.problems.loader import load_problem_set
+    from codeeff.runner import _level_tests, load_inputs
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="codeeff-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    pset_dir = work / "enamel"
+    if not (pset_dir / "problems").is_dir():
+        subprocess.run([sys.executable, "-m", "codeeff", "problems", "import", "enamel",
+                        str(args.csv), "--to", str(pset_dir)], check=True,
+                       stdout=subprocess.DEVNULL)
+    pset = load_problem_set(pset_dir)
+    ids = list(pset.problems)[: args.limit]
+    samples = work / "references.jsonl"
+    samples.write_text("".join(
+        json.dumps({"task_id": pid, "solution": pset.problems[pid].reference}) + "\n"
+        for pid in ids), encoding="utf-8")
+    config = preset("enamel", k=(1,), backend=args.backend,
+                    allow_unsafe_process=args.backend == "process" or None, jobs=args.jobs,
+                    min_reps=args.reps, max_reps=args.reps)
+    cache = work / "cache"
+    t0 = time.perf_counter()
+    for pid in ids:
+        p = pset.problems[pid]
+        load_inputs(p, _level_tests(p, config), config.input_seed, cache)
+    inputs_s = time.perf_counter() - t0
+
+    out = work / f"run-{int(time.time())}"
+    t0 = time.perf_counter()
+    summary = codeeff.score(samples, pset_dir, out, config, cache_dir=cache)
+    wall = time.perf_counter() - t0
+
+    print(f"problems: {summary.n_problems} scored, {summary.n_samples} samples "
+          f"({len(summary.problem_errors)} not scored)")
+    print(f"wall time end to end: {wall:.1f} s (inputs cached; generating them took "
+          f"{inputs_s:.1f} s once)")
+    print(f"executions: {summary.run['executions']}, container recycles: "
+          f"{summary.run['recycles']}, lanes: {summary.run['lanes']}")
+    for name, secs in summary.phases.items():
+        print(f"  phase {name:<16} {secs:8.2f} s")
+    print(f"pass@1 = {summary.pass_at(1):.4f}, eff@1 = {summary.eff_at(1):.4f} "
+          f"[{summary.metrics[1]['eff@k'].low:.4f}, {summary.metrics[1]['eff@k'].high:.4f}]")
+    n = summary.noise
+    print(f"noise: reference split eff@1 = {n['reference_split_eff1']:.4f} (mean |e-1| "
+          f"{n['reference_split_mean_abs_dev']:.4f}, max {n['reference_split_max_abs_dev']:.4f})"
+          f"; median relMAD reference {n['median_ref_rel_mad']:.4f}, samples "
+          f"{n['median_sample_rel_mad']:.4f}; noisy tests {n['noisy_tests']}; flagged problems "
+          f"{len(n['flagged_problems'])}")
+    scores = sorted(s.score for p in summary.problems for s in p.samples)
+    if scores:
+        print(f"reference-as-sample scores: min {scores[0]:.3f}, median "
+              f"{scores[len(scores) // 2]:.3f}, max {scores[-1]:.3f}; |e-1| > 0.1 for "
+              f"{sum(abs(x - 1) > 0.1 for x in scores)} problems")
+    for pid, why in list(summary.problem_errors.items())[:10]:
+        print(f"  not scored: {pid}: {why}")
+    print(f"load average: {summary.environment.get('load', {}).get('loadavg')}")
+    print(f"results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
