@@ -17,13 +17,13 @@ EDGE_CASES = [
 
 
 def _primes_near_limit(count: int) -> list[int]:
-    out = []
-    k = LIMIT
-    while len(out) < count:
-        if k > 1 and all(k % d for d in range(2, int(k**0.5) + 1)):
-            out.append(k)
-        k -= 1
-    return out
+    """The ``count`` largest primes <= LIMIT, largest first (a small segmented sieve)."""
+    lo = LIMIT - 20_000
+    flags = bytearray([1]) * (LIMIT - lo + 1)
+    for d in range(2, 1001):  # 1000**2 >= LIMIT, so these divisors settle primality
+        start = max(d * d, (lo + d - 1) // d * d)
+        flags[start - lo::d] = bytes(len(range(start, LIMIT + 1, d)))
+    return [lo + i for i in range(len(flags) - 1, -1, -1) if flags[i]][:count]
 
 
 def generate(size: int, level: int, case: int, rng: random.Random) -> tuple:
