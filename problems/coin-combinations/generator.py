@@ -28,10 +28,10 @@ def generate(size: int, level: int, case: int, rng: random.Random) -> tuple:
         rng.shuffle(coins)
     elif case == 1:  # even coins and an odd amount: nothing works, but there is a lot to try
         coins = rng.sample(range(2, 2 * k + 3, 2), k)
-        amount = amount | 1
+        amount = amount if amount % 2 else amount - 1
     elif case == 2:  # small and large denominations mixed, some above the amount
         coins = rng.sample(range(1, 2 * k + 1), k - k // 4)
-        coins += rng.sample(range(amount // 2, amount * 2), k // 4)
+        coins += rng.sample(range(amount // 2, min(2 * amount, 10**5 + 1)), k // 4)
     else:
         coins = rng.sample(range(1, 2 * k + 2), k)
     return (coins, amount)

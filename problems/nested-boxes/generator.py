@@ -33,7 +33,7 @@ def generate(size: int, level: int, case: int, rng: random.Random) -> tuple:
         boxes = []
         for i in range(n):
             base = i * (LIMIT // n)
-            boxes.append((base + rng.randrange(1, 50), base + rng.randrange(1, 50)))
+            boxes.append((min(LIMIT, base + rng.randrange(1, 50)), min(LIMIT, base + rng.randrange(1, 50))))
     else:
         boxes = [(rng.randrange(1, LIMIT + 1), rng.randrange(1, LIMIT + 1)) for _ in range(n)]
     return (boxes,)
