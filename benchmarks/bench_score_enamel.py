@@ -31,6 +31,9 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=None, help="override R (ENAMEL: 6)")
     ap.add_argument("--work", type=Path, default=None, help="keep the set and runs here")
     ap.add_argument("--limit", type=int, default=None, help="only the first N problems")
+    ap.add_argument("--split-reference-runs", action="store_true",
+                    help="time each reference once and split its repetitions between the "
+                    "reference and the identical sample (half the work)")
     args = ap.parse_args()
     if not args.csv.exists():
         print(f"skipped: {args.csv} not found (pass --csv)")
@@ -56,7 +59,8 @@ def main() -> int:
         for pid in ids), encoding="utf-8")
     config = preset("enamel", k=(1,), backend=args.backend,
                     allow_unsafe_process=args.backend == "process" or None, jobs=args.jobs,
-                    min_reps=args.reps, max_reps=args.reps)
+                    min_reps=args.reps, max_reps=args.reps,
+                    split_reference_runs=args.split_reference_runs or None)
     cache = work / "cache"
     t0 = time.perf_counter()
     for pid in ids:

@@ -69,6 +69,11 @@ class ScoreConfig:
     """CPU limit of reference runs (a reference that needs more is a broken problem)."""
     input_seed: int = 0
     """Seed handed to the problem generators."""
+    split_reference_runs: bool = False
+    """A sample textually identical to the reference is not timed on its own: the reference's
+    ``min_reps`` repetitions are split alternately between the two (half each). Halves the work
+    of scoring references as samples (the benchmark's case); the score's noise is then that of
+    ``min_reps / 2`` repetitions per side, so the noise floor it shows is, if anything, larger."""
 
     # --- where it runs ---------------------------------------------------------------------
     backend: str = "docker"
@@ -125,7 +130,7 @@ class ScoreConfig:
     _MEASUREMENT_FIELDS = (
         "level_tests", "tolerance_s", "min_reps", "max_reps", "target_rel_mad",
         "baseline_reps", "probe_reps", "kill_margin", "reference_limit_s", "input_seed",
-        "backend",
+        "backend", "split_reference_runs",
     )
 
     def measurement_key(self) -> dict[str, Any]:

@@ -37,7 +37,7 @@ from typing import Any
 
 from codeeff.config import ScoreConfig
 from codeeff.errors import ConfigError, ResultsError
-from codeeff.measure import RepeatPolicy, measure_case
+from codeeff.measure import Measurement, RepeatPolicy, measure_case
 from codeeff.results import (
     CaseRun,
     Manifest,
@@ -220,6 +220,8 @@ class _Job:
 class _Stats:
     executions: int = 0
     recycles: int = 0
+    samples: int = 0
+    references: int = 0
     probe_s: float = 0.0
     samples_s: float = 0.0
     recycle_s: float = 0.0
@@ -390,6 +392,14 @@ def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
     return tuple(tests)
 
 
+def _split(m: Measurement) -> tuple[Measurement, Measurement]:
+    """One program's repetitions dealt alternately to two sides (even → first, odd → second)."""
+    def side(which: slice) -> Measurement:
+        return dataclasses.replace(m, cpu_s=m.cpu_s[which], wall_s=m.wall_s[which],
+                                   net_s=m.net_s[which])
+    return side(slice(0, None, 2)), side(slice(1, None, 2))
+
+
 def _fused(sb: _CountingSandbox, job: _Job, inputs: _Inputs, config: ScoreConfig,
            key: str, stop: threading.Event | None) -> tuple[ReferenceRecord, SampleRecord]:
     """Reference and a sample that is textually the reference, measured in one pass.
@@ -431,8 +441,13 @@ def _fused(sb: _CountingSandbox, job: _Job, inputs: _Inputs, config: ScoreConfig
         for case, payload in enumerate(inputs.payloads[level]):
             if stop is not None and stop.is_set():
                 raise _Stopped
-            cm = measure_case(sb, [ref, ref], payload, [lim, lim], policy)  # type: ignore[arg-type]
-            r, smp = cm.programs
+            if config.split_reference_runs:
+                cm = measure_case(sb, [ref], payload, [lim], policy)  # type: ignore[arg-type]
+                r, smp = _split(cm.programs[0])
+            else:
+                cm = measure_case(sb, [ref, ref], payload, [lim, lim],  # type: ignore[arg-type]
+                                  policy)
+                r, smp = cm.programs
             if Verdict.SANDBOX_ERROR in (r.verdict, smp.verdict):
                 raise _SandboxBroke(r.detail or smp.detail or "sandbox error")
             if r.verdict is not Verdict.OK or smp.verdict is not Verdict.OK:
@@ -550,7 +565,7 @@ class _Runner:
                 t0 = time.perf_counter()
                 ref_rec = _probe(sb, job, inputs, self.config)
                 self.run_dir.append(ref_rec)
-                self.stats.add(probe_s=time.perf_counter() - t0)
+                self.stats.add(probe_s=time.perf_counter() - t0, references=1)
                 self.tick(job.problem.id, "reference")
             if ref_rec.error is not None:
                 for _ in job.programs:
@@ -580,9 +595,11 @@ class _Runner:
             return
         wall = time.perf_counter() - t0
         self.run_dir.append(ref_rec)
+        self.stats.add(references=1)
         self.tick(job.problem.id, "reference")
         if ref_rec.error is None:
             self.run_dir.append(dataclasses.replace(rec, code_digest=digest, wall_s=wall))
+            self.stats.add(samples=1)
         self.stats.add(samples_s=wall)
         self.tick(job.problem.id, "sample")
 
@@ -610,6 +627,7 @@ class _Runner:
             self.run_dir.append(SampleRecord(
                 key, job.problem.id, digest, ref_rec.key, tests,
                 same_as_reference=source == job.problem.reference, wall_s=wall))
+            self.stats.add(samples=1)
         self.tick(job.problem.id, "sample")
 
     def lane(self, sb: _CountingSandbox) -> None:
@@ -778,7 +796,8 @@ def score(
         run_dir=run_dir, manifest=manifest, config=config, problem_set=pset,
         environment=env, warnings=sample_set.warnings,
         run_info={"executions": stats.executions, "recycles": stats.recycles,
-                  "measured_programs": runner.done, "lanes": [list(c) for c in lanes],
+                  "measured_programs": stats.samples, "measured_references": stats.references,
+                  "lanes": [list(c) for c in lanes],
                   "sandbox_errors": list(stats.sandbox_errors)},
     )
     phases["score"] = time.perf_counter() - t0

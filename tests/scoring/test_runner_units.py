@@ -176,3 +176,17 @@ def test_reference_as_sample_is_measured_in_one_pass(problem):
     assert all(len(t.cpu_s) == 3 and len(t.ref_cpu_s) == 3 and t.baseline_s for t in timed)
     # 3 level-0 runs + 6 timed tests x (3 + 3 + 1 baseline): no probe, no level-0 rerun.
     assert sb.stats.executions == 3 + 6 * 7
+
+
+def test_split_reference_runs_halves_the_work(problem):
+    from codeeff.runner import _fused
+
+    fake = ScriptedSandbox(_script())
+    sb = _CountingSandbox(fake, _Stats())
+    job = _job(problem)
+    inputs = load_inputs(problem, job.tests, 0, None)
+    config = CONFIG.replace(min_reps=4, max_reps=4, split_reference_runs=True)
+    _, rec = _fused(sb, job, inputs, config, "key", None)
+    timed = [t for t in rec.tests if t.level > 0]
+    assert all(len(t.cpu_s) == 2 and len(t.ref_cpu_s) == 2 for t in timed)
+    assert sb.stats.executions == 3 + 6 * (4 + 1)
