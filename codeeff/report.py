@@ -65,8 +65,9 @@ def svg_histogram(values: Sequence[float], lo: float, hi: float, bins: int, titl
         counts[min(bins - 1, max(0, i))] += 1
     nbars = bins + (1 if extra_bar else 0)
     top = max([*counts, extra_bar[1] if extra_bar else 0, 1])
-    xticks = [(i / nbars, f"{lo + (hi - lo) * i / bins:.2g}") for i in range(0, bins + 1,
-                                                                               max(1, bins // 5))]
+    # The last edge's label would collide with the extra bar's: leave it out then.
+    edges = range(0, bins if extra_bar else bins + 1, max(1, bins // 5))
+    xticks = [(i / nbars, f"{lo + (hi - lo) * i / bins:.2g}") for i in edges]
     if extra_bar:
         xticks.append(((bins + 0.5) / nbars, extra_bar[0]))
     yticks = [(j / 4, f"{top * j / 4:.0f}") for j in range(5)]

@@ -75,13 +75,14 @@ def test_references_and_slow_variants_reproduce(tmp_path, builtin):
     assert r1.environment["docker"].get("engine")
 
 
-def _containers() -> list[str]:
+def _containers(pids: set[int]) -> list[str]:
+    """Sandbox containers owned by these processes (other tests may run their own meanwhile)."""
     import docker
 
     client = docker.from_env(timeout=10)
     try:
         return [c.id for c in client.containers.list(all=True)
-                if any(k.startswith("codeeff") for k in c.labels)]
+                if c.labels.get("codeeff.owner.pid") in {str(p) for p in pids}]
     finally:
         client.close()
 
@@ -103,16 +104,21 @@ def test_sigkill_then_resume_leaves_no_container(tmp_path, builtin):
             if measurements.exists() and len(measurements.read_bytes().splitlines()) >= 2:
                 break
             time.sleep(0.05)
+        assert _containers({proc.pid}), "the run should have containers while it measures"
         proc.send_signal(signal.SIGKILL)
+    killed = proc.pid
     before = measurements.read_bytes()
     n_before = len([x for x in before.splitlines() if x.endswith(b"}")])
     assert 2 <= n_before < len(rows)
-    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr
+    with subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True) as done:
+        _, err = done.communicate(timeout=900)
+    assert done.returncode == 0, err
     after = measurements.read_bytes()
     keys = [json.loads(x)["key"] for x in after.splitlines() if x.strip().endswith(b"}")]
     assert len(keys) == len(set(keys)) == len(rows)
     summary = json.loads((out / "summary.json").read_text())
     assert summary["not_measured"] == 0
     assert summary["run"]["measured_programs"] == len(rows) - n_before
-    assert _containers() == []  # the killed run's containers were reaped, ours were closed
+    # The killed run's containers were reaped at start-up; the second run closed its own.
+    assert _containers({killed, done.pid}) == []
