@@ -119,9 +119,10 @@ class Execution:
     verdict: Verdict
     """Outcome; OK means the call returned and its result was decoded (not yet checked)."""
     cpu_s: float
-    """CPU time of the child's whole thread group from GO to exit (includes exec of the source)."""
+    """CPU time of the child's whole thread group from GO until its result frame is complete (or
+    until exit if none is), so it includes exec of the source but not the kernel's teardown."""
     wall_s: float
-    """Wall time from GO to exit, read by the supervisor."""
+    """Wall time over the same window, read by the supervisor."""
     value: Any = None
     """The decoded return value (plain data), only when ``verdict`` is OK."""
     cgroup_cpu_s: float | None = None

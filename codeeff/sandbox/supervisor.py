@@ -11,10 +11,13 @@ Trust model (the reasons behind the code below):
   filter, and closed every descriptor except its result pipe. The supervisor keeps no threads,
   so ``fork`` is safe.
 * Every time comes from outside the child: the child's process CPU clock (the whole thread
-  group, readable on the zombie before it is reaped), the container cgroup's CPU counter and
-  the monotonic clock, read by the supervisor right before GO and right after exit. The first
-  reading is taken *before* the sample's source is compiled, so import- and definition-time
-  work is charged.
+  group), the container cgroup's CPU counter and the monotonic clock, read by the supervisor
+  right before GO and again when the child's result frame is complete (the child then blocks
+  until the supervisor lets it exit), or at exit if no complete frame came. The first reading
+  is taken *before* the sample's source is compiled, so import- and definition-time work is
+  charged; the kernel's teardown of the child's address space is not (it is the same for
+  every program and only added noise). Work after the frame cannot change the result, and a
+  child that does not exit after its frame is still held to the CPU and wall limits.
 * Limits are enforced with SIGKILL from the supervisor (``killpg`` and ``kill``), never with an
   exception inside the child, which could catch it. ``RLIMIT_CPU`` is a backstop.
 * Whatever the child writes to its result pipe is untrusted bytes: size-capped here, decoded
@@ -36,7 +39,6 @@ import collections
 import contextlib
 import ctypes
 import gc
-import importlib.util
 import json
 import math
 import os
@@ -47,7 +49,6 @@ import struct
 import sys
 import time
 import types
-from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -92,14 +93,26 @@ def pack_frame(header: dict[str, Any], body: bytes = b"") -> bytes:
 
 
 def _load_sibling(name: str) -> types.ModuleType:
-    """Load ``name.py`` from this file's folder without touching ``sys.path``."""
+    """Load ``name.py`` from this file's folder without touching ``sys.path``.
+
+    Done by hand rather than with ``importlib.util`` (and no ``dataclasses`` below): every
+    module the supervisor imports enlarges the heap each fork copies and each child tears down.
+    """
     here = os.path.dirname(os.path.abspath(__file__))
     path = os.path.join(here, name + ".py")
-    spec = importlib.util.spec_from_file_location(f"_codeeff_{name}", path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {name}.py next to the supervisor")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:
+        with open(path, "rb") as f:
+            code = compile(f.read(), path, "exec", dont_inherit=True)
+    except OSError as exc:
+        raise ImportError(f"cannot load {name}.py next to the supervisor: {exc}") from exc
+    module = types.ModuleType(f"_codeeff_{name}")
+    module.__file__ = path
+    # Registered while it runs so that dataclass-style lookups of its own module work.
+    sys.modules[module.__name__] = module
+    try:
+        exec(code, module.__dict__)
+    finally:
+        del sys.modules[module.__name__]
     return module
 
 
@@ -116,21 +129,51 @@ def _process_cpu_ns(pid: int) -> int:
     return time.clock_gettime_ns(_cpu_clock_id(pid))
 
 
-@dataclass(frozen=True)
-class _Cgroup:
-    """Where the container's cgroup counters are, probed once at start."""
+def _open_counter(path: str | None) -> int | None:
+    if path is None:
+        return None
+    try:
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
 
-    version: str | None  # "v1", "v2" or None
-    cpu_path: str | None
-    oom_path: str | None
+
+def _pread(fd: int | None, size: int = 4096) -> bytes | None:
+    # Kernel counter files regenerate their text on a read at offset 0: one syscall, no open.
+    if fd is None:
+        return None
+    try:
+        return os.pread(fd, size, 0)
+    except OSError:
+        return None
+
+
+class _Cgroup:
+    """The container cgroup's counters, opened once at start and re-read with ``pread``."""
+
+    __slots__ = (
+        "_cpu_fd",
+        "_oom_fd",
+        "_pids_fd",
+        "cpu_path",
+        "oom_path",
+        "pids_path",
+        "version",
+    )
+
+    def __init__(self, version: str | None, cpu_path: str | None, oom_path: str | None,
+                 pids_path: str | None = None) -> None:
+        self.version = version  # "v1", "v2" or None
+        self.cpu_path = cpu_path
+        self.oom_path = oom_path
+        self.pids_path = pids_path
+        self._cpu_fd = _open_counter(cpu_path)
+        self._oom_fd = _open_counter(oom_path)
+        self._pids_fd = _open_counter(pids_path)
 
     def cpu_ns(self) -> int | None:
-        if self.cpu_path is None:
-            return None
-        try:
-            with open(self.cpu_path, "rb") as f:
-                text = f.read()
-        except OSError:
+        text = _pread(self._cpu_fd)
+        if text is None:
             return None
         if self.version == "v1":
             return int(text)
@@ -140,29 +183,38 @@ class _Cgroup:
         return None
 
     def oom_kills(self) -> int | None:
-        if self.oom_path is None:
+        text = _pread(self._oom_fd)
+        if text is None:
             return None
-        try:
-            with open(self.oom_path, "rb") as f:
-                for line in f:
-                    if line.startswith(b"oom_kill "):
-                        return int(line.split()[1])
-        except OSError:
-            return None
+        for line in text.splitlines():
+            if line.startswith(b"oom_kill "):
+                return int(line.split()[1])
         return None
+
+    def tasks(self) -> int | None:
+        """Tasks (processes and threads) in the cgroup now, if the pids controller is there."""
+        text = _pread(self._pids_fd, 64)
+        try:
+            return int(text) if text is not None else None
+        except ValueError:
+            return None
 
 
 def probe_cgroup() -> _Cgroup:
-    """Find the CPU and OOM counters of the cgroup we run in (v2 first, then v1)."""
+    """Find the CPU, OOM and task counters of the cgroup we run in (v2 first, then v1)."""
     root = "/sys/fs/cgroup"
+
+    def existing(path: str) -> str | None:
+        return path if os.path.isfile(path) else None
+
     if os.path.isfile(f"{root}/cpu.stat") and os.path.isfile(f"{root}/cgroup.controllers"):
-        oom = f"{root}/memory.events"
-        return _Cgroup("v2", f"{root}/cpu.stat", oom if os.path.isfile(oom) else None)
+        return _Cgroup("v2", f"{root}/cpu.stat", existing(f"{root}/memory.events"),
+                       existing(f"{root}/pids.current"))
     for cpu_dir in ("cpuacct", "cpu,cpuacct", "cpuacct,cpu"):
         path = f"{root}/{cpu_dir}/cpuacct.usage"
         if os.path.isfile(path):
-            oom = f"{root}/memory/memory.oom_control"
-            return _Cgroup("v1", path, oom if os.path.isfile(oom) else None)
+            return _Cgroup("v1", path, existing(f"{root}/memory/memory.oom_control"),
+                           existing(f"{root}/pids/pids.current"))
     return _Cgroup(None, None, None)
 
 
@@ -196,18 +248,25 @@ class _LRU:
         self.used += size
 
 
-@dataclass(frozen=True)
 class _Program:
-    source: str
-    entry_point: str
+    __slots__ = ("entry_point", "source")
+
+    def __init__(self, source: str, entry_point: str) -> None:
+        self.source = source
+        self.entry_point = entry_point
 
 
-@dataclass(frozen=True)
 class _Limits:
-    cpu_ns: int
-    wall_ns: int
-    memory_bytes: int
-    result_bytes: int
+    __slots__ = ("cpu_ns", "memory_bytes", "result_bytes", "wall_ns")
+
+    def __init__(self, cpu_ns: int, wall_ns: int, memory_bytes: int, result_bytes: int) -> None:
+        self.cpu_ns = cpu_ns
+        self.wall_ns = wall_ns
+        self.memory_bytes = memory_bytes
+        self.result_bytes = result_bytes
+
+    def key(self) -> tuple[int, int, int, int]:
+        return (self.cpu_ns, self.wall_ns, self.memory_bytes, self.result_bytes)
 
     @classmethod
     def from_header(cls, h: dict[str, Any]) -> _Limits:
@@ -222,6 +281,19 @@ class _Limits:
 
 # --------------------------------------------------------------------------------------------
 # The child
+
+_RLIMIT_INF = resource.RLIM_INFINITY
+_LIMITED = (
+    resource.RLIMIT_AS, resource.RLIMIT_CPU, resource.RLIMIT_FSIZE, resource.RLIMIT_NOFILE,
+    resource.RLIMIT_CORE, resource.RLIMIT_MEMLOCK, resource.RLIMIT_MSGQUEUE,
+    resource.RLIMIT_STACK, resource.RLIMIT_NPROC,
+)
+_PR_SET_PDEATHSIG = 1
+_PR_SET_CHILD_SUBREAPER = 36
+# Runs in every child before READY (harness code only, never the sample's): it takes the same
+# paths the charged part takes (compile, module body, call, encode, frame), so their first-touch
+# copy-on-write faults land here, uncharged, instead of in every measurement.
+_WARM_SOURCE = "def _warm(*args, **kwargs):\n    return None\n"
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -240,36 +312,68 @@ def _close_all_but(keep: set[int]) -> None:
     os.closerange(lo, 1 << 20)
 
 
-def _child_setup(cfg: _Config, limits: _Limits, ready_w: int, go_r: int, res_w: int) -> None:
-    """Everything before READY. Not charged; any failure exits with ``_SETUP_FAILED``."""
-    os.setsid()
-    null = os.open("/dev/null", os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    _close_all_but({ready_w, go_r, res_w})
-    # The OOM killer must pick the sample, never the supervisor.
-    try:
-        with open("/proc/self/oom_score_adj", "w") as f:
-            f.write("1000")
-    except OSError:
-        pass
+class _ChildPlan:
+    """The child's limits, worked out by the supervisor before fork (the child applies them)."""
+
+    __slots__ = ("nproc", "rlimits")
+
+    def __init__(self, rlimits: list[tuple[int, tuple[int, int]]],
+                 nproc: tuple[int, int]) -> None:
+        self.rlimits = rlimits
+        self.nproc = nproc
+
+
+def _plan_child(cfg: _Config, limits: _Limits) -> _ChildPlan:
     # RLIMIT_AS counts the address space inherited from the supervisor (interpreter, staged
-    # payloads), so the limit is what the child may add on top of it.
-    with open("/proc/self/statm", "rb") as f:
-        inherited = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    cpu_cap = math.ceil(limits.cpu_ns / 1e9) + 1  # backstop only; the supervisor polls
-    for res, value in (
+    # payloads), so the limit is what the child may add on top of it. The child's address
+    # space at fork is exactly ours now.
+    statm = _pread(cfg.statm_fd, 256)
+    if not statm:
+        raise OSError("cannot read /proc/self/statm")
+    inherited = int(statm.split()[0]) * cfg.page_size
+    wanted = (
         (resource.RLIMIT_AS, inherited + limits.memory_bytes),
-        (resource.RLIMIT_CPU, cpu_cap),
+        # RLIMIT_CPU is a backstop only; the supervisor polls the CPU clock.
+        (resource.RLIMIT_CPU, math.ceil(limits.cpu_ns / 1e9) + 1),
         (resource.RLIMIT_FSIZE, _FSIZE_BYTES),
         (resource.RLIMIT_NOFILE, _NOFILE),
         (resource.RLIMIT_CORE, 0),
         (resource.RLIMIT_MEMLOCK, _MEMLOCK_BYTES),
         (resource.RLIMIT_MSGQUEUE, 0),
-    ):
-        _set_limit(res, value)
-    # Deep recursion through C code needs stack; the address-space limit bounds it anyway.
-    _set_limit(resource.RLIMIT_STACK, min(limits.memory_bytes, 1 << 30))
+        # Deep recursion through C code needs stack; the address-space limit bounds it anyway.
+        (resource.RLIMIT_STACK, min(limits.memory_bytes, 1 << 30)),
+    )
+    rlimits = []
+    for res, value in wanted:
+        value = cfg.clip(res, value)
+        rlimits.append((res, (value, value)))
+    nproc = cfg.clip(resource.RLIMIT_NPROC, cfg.nproc)
+    return _ChildPlan(rlimits, (nproc, nproc))
+
+
+def _child_setup(cfg: _Config, plan: _ChildPlan, args: tuple[Any, ...],
+                 ready_w: int, go_r: int, res_w: int) -> None:
+    """Everything before READY. Not charged; any failure exits with ``_SETUP_FAILED``.
+
+    Kept to plain syscalls on values the supervisor prepared: every Python object touched here
+    costs copy-on-write faults on the round trip of every execution.
+    """
+    os.setsid()
+    for fd in (0, 1, 2):
+        os.dup2(cfg.null_fd, fd)
+    _close_all_but({ready_w, go_r, res_w})
+    # The OOM killer must pick the sample, never the supervisor.
+    try:
+        fd = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+        try:
+            os.write(fd, b"1000")
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+    setrlimit = resource.setrlimit
+    for res, value in plan.rlimits:
+        setrlimit(res, value)
     if cfg.sample_uid is not None:
         os.setgroups([])
         os.setresgid(cfg.sample_gid, cfg.sample_gid, cfg.sample_gid)
@@ -278,25 +382,26 @@ def _child_setup(cfg: _Config, limits: _Limits, ready_w: int, go_r: int, res_w: 
             raise OSError("uid drop failed")
         # NPROC counts tasks of the real UID; the child filter already forbids new processes,
         # this keeps thread bombs well under the container's pids limit too.
-        _set_limit(resource.RLIMIT_NPROC, cfg.nproc)
+        setrlimit(resource.RLIMIT_NPROC, plan.nproc)
     # Set after the UID change (which clears it): die with the supervisor.
-    cfg.libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    cfg.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != cfg.supervisor_pid:
         raise OSError("supervisor gone")
-    if cfg.childfilter is not None:
-        cfg.childfilter.install(os.getpid(), cfg.libc, cfg.filter_template)
+    if cfg.filter is not None:
+        cfg.filter.install(os.getpid())
+    module = types.ModuleType("__sample__")
+    exec(compile(_WARM_SOURCE, "<sample>", "exec"), module.__dict__)
+    module.__dict__["_warm"](*args)
+    warm = b"R" + cfg.wire.encode(None)
+    warm = warm[:1] + struct.pack(">Q", len(warm) - 1) + warm[1:]
+    del module, warm
+    # Every run starts from the same collector state (empty young generations, zero count),
+    # whatever the supervisor did before the fork and whatever the lines above allocated.
+    gc.freeze()
     _write_all(ready_w, b"R")
     if os.read(go_r, 1) != b"G":
         raise OSError("no GO")
-    os.close(go_r)
     os.close(ready_w)
-
-
-def _set_limit(res: int, value: int) -> None:
-    _soft, hard = resource.getrlimit(res)
-    if hard != resource.RLIM_INFINITY:
-        value = min(value, hard)
-    resource.setrlimit(res, (value, value))
 
 
 def _exc_name(exc: BaseException) -> bytes:
@@ -307,12 +412,12 @@ def _exc_name(exc: BaseException) -> bytes:
 
 
 def _child_main(
-    cfg: _Config, prog: _Program, args: tuple[Any, ...], limits: _Limits,
-    ready_w: int, go_r: int, res_w: int,
+    cfg: _Config, prog: _Program, args: tuple[Any, ...], plan: _ChildPlan,
+    limits: _Limits, ready_w: int, go_r: int, res_w: int,
 ) -> None:
     """The forked child. Never returns."""
     try:
-        _child_setup(cfg, limits, ready_w, go_r, res_w)
+        _child_setup(cfg, plan, args, ready_w, go_r, res_w)
     except BaseException:
         os._exit(_SETUP_FAILED)
     # ---- charged from here: compile, module body, the call, encoding the result ----
@@ -344,6 +449,11 @@ def _child_main(
         _write_all(res_w, frame[:1] + struct.pack(">Q", len(frame) - 1) + frame[1:])
     except BaseException:
         os._exit(_SETUP_FAILED + 1)
+    # ---- charged until the frame is complete: the supervisor reads the clocks then ----
+    # Hold still until it has (it writes to GO again), so the kernel's teardown of this process
+    # never overlaps the readings.
+    with contextlib.suppress(BaseException):
+        os.read(go_r, 1)
     os._exit(0)
 
 
@@ -351,18 +461,37 @@ def _child_main(
 # Running one execution (supervisor side)
 
 
-@dataclass
 class _Config:
-    sample_uid: int | None
-    sample_gid: int
-    sweep: str  # "uid" (kill -1 as the sample UID, then /proc check), "session" or "none"
-    cgroup: _Cgroup
-    wire: types.ModuleType
-    childfilter: types.ModuleType | None
-    libc: ctypes.CDLL
-    supervisor_pid: int
-    nproc: int
-    filter_template: Any = None
+    """What the supervisor prepares once and every fork reuses."""
+
+    def __init__(self, *, sample_uid: int | None, sample_gid: int, sweep: str, cgroup: _Cgroup,
+                 wire: types.ModuleType, childfilter: types.ModuleType | None,
+                 libc: ctypes.CDLL, supervisor_pid: int, nproc: int) -> None:
+        self.sample_uid = sample_uid
+        self.sample_gid = sample_gid
+        self.sweep = sweep  # "uid" (kill -1 as the sample UID, then /proc check), "session", "none"
+        self.cgroup = cgroup
+        self.wire = wire
+        self.childfilter = childfilter
+        self.supervisor_pid = supervisor_pid
+        self.nproc = nproc
+        self.prctl = libc.prctl  # resolved once: a child must not pay for dlsym
+        self.filter = childfilter.prepare(libc) if childfilter is not None else None
+        self.null_fd = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+        self.statm_fd = _open_counter("/proc/self/statm")
+        self.page_size = os.sysconf("SC_PAGE_SIZE")
+        self.hard = {res: resource.getrlimit(res)[1] for res in _LIMITED}
+        # As a subreaper, every process the child leaves behind is re-parented to us, so "none
+        # left" is one read of our own children list instead of a /proc scan.
+        self.children_fd: int | None = None
+        if self.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0:
+            self.children_fd = _open_counter(f"/proc/self/task/{supervisor_pid}/children")
+        self.tasks_baseline = cgroup.tasks() if sweep == "uid" else None
+
+    def clip(self, res: int, value: int) -> int:
+        """``value``, lowered to our hard limit (a child cannot raise it)."""
+        hard = self.hard[res]
+        return value if hard == _RLIMIT_INF else min(value, hard)
 
 
 _SIGNAL_NAMES = {int(s): s.name for s in signal.Signals}
@@ -386,15 +515,52 @@ def _proc_read(pid: int, name: str) -> bytes | None:
         return None
 
 
+def _our_children(cfg: _Config) -> list[int] | None:
+    """Our live (or unreaped) children; None if the kernel does not list them."""
+    text = _pread(cfg.children_fd, 1 << 16)
+    if text is None:
+        return None
+    return [int(x) for x in text.split()]
+
+
+def _looks_clean(cfg: _Config) -> bool:
+    """The cheap check after each run: True only if a counter proves nothing was left behind.
+
+    As a subreaper we inherit every orphan, so an empty children list means the child left no
+    descendant; in a container, the cgroup's task count back at its baseline says the same
+    for the whole container. Any doubt (a check unavailable or failing) means a full scan.
+    """
+    children = _our_children(cfg)
+    if children is None or children:
+        return False
+    return not (cfg.tasks_baseline is not None and cfg.cgroup.tasks() != cfg.tasks_baseline)
+
+
 def _leftovers(cfg: _Config, child_pid: int) -> list[int]:
     """Processes the child left behind (after it has been reaped).
 
+    Cheap when :func:`_looks_clean` proves there are none; otherwise a full scan:
     ``uid`` mode (container): any process of the sample UID in our PID namespace.
     ``session`` mode (host): any process in the child's session (it called ``setsid``).
+    Both modes add our own children (orphans re-parented to us as the subreaper).
     """
     if cfg.sweep == "none":
         return []
-    found = []
+    if _looks_clean(cfg):
+        return []
+    found = _scan(cfg, child_pid)
+    if not found and cfg.tasks_baseline is not None:
+        # Nothing of ours in the container: the task count moved for another reason (e.g. a
+        # `docker exec`); learn the new baseline rather than scanning on every run.
+        tasks = cfg.cgroup.tasks()
+        if tasks is not None:
+            cfg.tasks_baseline = tasks
+    return found
+
+
+def _scan(cfg: _Config, child_pid: int) -> list[int]:
+    """The full /proc scan behind :func:`_leftovers`."""
+    found = set(_our_children(cfg) or ())
     me = os.getpid()
     for name in os.listdir("/proc"):
         if not name.isdigit() or int(name) == me:
@@ -407,7 +573,7 @@ def _leftovers(cfg: _Config, child_pid: int) -> list[int]:
             for line in status.splitlines():
                 if line.startswith(b"Uid:"):
                     if int(line.split()[1]) == cfg.sample_uid:
-                        found.append(pid)
+                        found.add(pid)
                     break
         else:
             stat = _proc_read(pid, "stat")
@@ -415,8 +581,9 @@ def _leftovers(cfg: _Config, child_pid: int) -> list[int]:
                 continue
             fields = stat[stat.rfind(b")") + 2:].split()
             if len(fields) > 3 and int(fields[3]) == child_pid:
-                found.append(pid)
-    return found
+                found.add(pid)
+    found.discard(me)
+    return sorted(found)
 
 
 def _sweep(cfg: _Config, child_pid: int, pids: list[int]) -> bool:
@@ -439,14 +606,15 @@ def _sweep(cfg: _Config, child_pid: int, pids: list[int]) -> bool:
             os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 1.0
     while time.monotonic() < deadline:
-        if not _leftovers(cfg, child_pid):
+        _reap_zombies()  # orphans re-parented to us die as our zombies
+        if not _scan(cfg, child_pid):
             return True
         time.sleep(0.005)
     return False
 
 
 def _reap_zombies() -> None:
-    # Leftovers that were our own children (only possible if the child filter is missing).
+    # Leftovers that became our children (orphans re-parented to us as the subreaper).
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
@@ -459,6 +627,7 @@ def _reap_zombies() -> None:
 def run_once(cfg: _Config, prog: _Program, args: tuple[Any, ...], limits: _Limits
              ) -> tuple[dict[str, Any], bytes]:
     """Fork a child, run the program once, and classify what happened."""
+    plan = _plan_child(cfg, limits)
     ready_r, ready_w = os.pipe()
     go_r, go_w = os.pipe()
     res_r, res_w = os.pipe()
@@ -470,7 +639,7 @@ def run_once(cfg: _Config, prog: _Program, args: tuple[Any, ...], limits: _Limit
         os.close(ready_r)
         os.close(go_w)
         os.close(res_r)
-        _child_main(cfg, prog, args, limits, ready_w, go_r, res_w)
+        _child_main(cfg, prog, args, plan, limits, ready_w, go_r, res_w)
     os.close(ready_w)
     os.close(go_r)
     os.close(res_w)
@@ -491,6 +660,11 @@ def _wait_ready(pid: int, ready_r: int) -> bool:
         return os.read(ready_r, 1) == b"R"
     except OSError:
         return False
+
+
+def _frame_length(chunks: list[bytes]) -> int:
+    head = b"".join(chunks)[:_RESULT_TAG_LEN]
+    return struct.unpack(">Q", head[1:])[0]
 
 
 def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int, res_r: int
@@ -514,9 +688,10 @@ def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int,
     cap = limits.result_bytes + _RESULT_TAG_LEN
     chunks: list[bytes] = []
     got = 0
+    frame_end: int | None = None  # bytes that make a complete result frame, once known
+    end: tuple[int, int | None, int] | None = None  # (cpu, cgroup, monotonic) at frame end
     killed: str | None = None
     exited = False
-    t_end: int | None = None
     poller = select.poll()
     poller.register(res_r, select.POLLIN)
     if pidfd is not None:
@@ -532,6 +707,8 @@ def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int,
             killed = "wall"
             break
         if now >= cpu_check:
+            # The live clock, even after the frame: a child that keeps running is still held
+            # to its limits.
             used = _process_cpu_ns(pid) - cpu0
             if used >= limits.cpu_ns:
                 killed = "cpu"
@@ -554,6 +731,14 @@ def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int,
                 got += len(data)
                 if got > cap:
                     killed = "output"
+                elif end is None:
+                    if frame_end is None and got >= _RESULT_TAG_LEN:
+                        frame_end = _RESULT_TAG_LEN + _frame_length(chunks)
+                    if frame_end is not None and got >= frame_end:
+                        # The result is complete: the end readings, then let the child exit.
+                        end = (_process_cpu_ns(pid), cfg.cgroup.cpu_ns(), time.monotonic_ns())
+                        with contextlib.suppress(OSError):
+                            os.write(go_w, b"X")
             elif fd == pidfd:
                 exited = True
         if killed:
@@ -561,16 +746,15 @@ def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int,
         if pidfd is None and not exited:
             exited = _has_exited(pid)
         if exited:
-            t_end = time.monotonic_ns()
             break
     if killed:
         _kill_child(pid)
-    # Wait for the exit without reaping, so the zombie's CPU clock can still be read.
+    # Wait for the exit without reaping, so a zombie's CPU clock can still be read.
     os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
-    if t_end is None:
-        t_end = time.monotonic_ns()
-    cpu1 = _process_cpu_ns(pid)
-    cg1 = cfg.cgroup.cpu_ns()
+    if end is None or killed in ("cpu", "wall"):
+        # No complete frame before the exit (or a limit hit after it): charge up to the end.
+        end = (_process_cpu_ns(pid), cfg.cgroup.cpu_ns(), time.monotonic_ns())
+    cpu1, cg1, t_end = end
     # Drain what the child wrote before it died (the write end is closed now).
     if res_open and killed is None:
         os.set_blocking(res_r, False)
@@ -805,8 +989,6 @@ def main(argv: list[str] | None = None) -> int:
         supervisor_pid=os.getpid(),
         nproc=int(opts.get("nproc") or 256),
     )
-    if cfg.childfilter is not None:
-        cfg.filter_template = cfg.childfilter.template()
     if cfg.sweep == "uid" and sample_uid is None:
         raise SystemExit("--sweep uid needs --sample-uid")
     cache = int(opts.get("cache-bytes") or (64 << 20))
@@ -822,6 +1004,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": sys.version.split()[0],
         "hash_seed": os.environ.get("PYTHONHASHSEED"),
         "cpus": sorted(os.sched_getaffinity(0)),
+        "subreaper": cfg.children_fd is not None,
     })
     try:
         _serve(cfg, chan, _LRU(cache // 8), _LRU(cache))
