@@ -110,10 +110,11 @@ class _Session:
             raise SandboxError(f"the supervisor could not run the program: {_describe(reply)}")
         raise SandboxError("the supervisor keeps losing staged data (cache too small?)")
 
-    def ping(self, timeout: float) -> None:
+    def ping(self, timeout: float) -> dict[str, Any]:
         reply, _ = self.request({"op": "ping"}, b"", timeout)
         if reply.get("op") != "pong":
             raise SandboxError(f"unexpected answer to ping: {_describe(reply)}")
+        return reply
 
 
 def _describe(reply: dict[str, Any]) -> str:

@@ -23,6 +23,8 @@ The container is always killed with ``remove(force=True)`` (SIGKILL), never ``st
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import json
 import os
 import socket
@@ -181,20 +183,88 @@ def container_options(config: SandboxConfig, image: str, cpus: tuple[int, ...], 
     }
 
 
+class _Started:
+    """A created, attached and started container (its supervisor greets on ``sock``)."""
+
+    __slots__ = ("container", "cpus", "resp", "sock")
+
+    def __init__(self, container: Any, resp: Any, sock: socket.socket,
+                 cpus: tuple[int, ...]) -> None:
+        self.container = container
+        self.resp = resp
+        self.sock = sock
+        self.cpus = cpus
+
+
+def _remove(container: Any) -> None:
+    """SIGKILL and remove ``container`` (never ``stop()``: SIGTERM + grace).
+
+    Raises:
+        SandboxError: if the engine keeps refusing.
+    """
+    import docker.errors
+
+    for attempt in range(3):
+        try:
+            container.remove(force=True)
+            return
+        except docker.errors.NotFound:
+            return
+        except docker.errors.APIError as exc:
+            if "removal of container" in str(exc) and "in progress" in str(exc):
+                return
+            if attempt == 2:
+                raise SandboxError(f"cannot remove sandbox container {container.short_id}: "
+                                   f"{exc}", hint="run `codeeff sandbox reap`") from exc
+            time.sleep(0.2)
+
+
+def _discard(started: _Started) -> None:
+    with contextlib.suppress(Exception):
+        started.sock.close()
+    with contextlib.suppress(Exception):
+        started.resp.close()
+    _remove(started.container)
+
+
+def spare_cpus(sandbox_cpus: tuple[int, ...], ncpu: int) -> tuple[int, ...]:
+    """Where a spare container starts: off the sandbox's CPUs when there are others.
+
+    Its interpreter start-up (tens of ms of CPU) must not land on the core where the current
+    container is being timed; the spare is moved onto the sandbox's CPUs when it is taken.
+    """
+    others = tuple(c for c in range(ncpu) if c not in sandbox_cpus)
+    return others or sandbox_cpus
+
+
 class DockerSandbox(SupervisedSandbox):
-    """A warm hardened container with the supervisor; recycled after anomalies."""
+    """A warm hardened container with the supervisor; recycled after anomalies.
+
+    With ``spare=True`` (the default) one more container is created and started in a
+    background thread, on the other CPUs, while this one serves runs; ``recycle()`` then only
+    removes the old container and the next run takes the spare (moved onto the sandbox's CPUs)
+    instead of waiting for a container to be created and started. The spare carries the same
+    owner labels, so it is reaped like any other if this process dies, and ``close()`` removes
+    it. Set ``spare=False`` to create containers only on demand.
+    """
 
     backend = "docker"
 
-    def __init__(self, config: SandboxConfig) -> None:
+    def __init__(self, config: SandboxConfig, *, spare: bool = True) -> None:
         super().__init__(config)
         self.client = docker_client()
         reap_leftovers(self.client)
         self.image = find_image(self.client, config.image)
-        self.cpus = tuple(config.cpus) if config.cpus else (self._engine_cpus() - 1,)
+        self.ncpu = self._engine_cpus()
+        self.cpus = tuple(config.cpus) if config.cpus else (self.ncpu - 1,)
         self.seccomp = load_seccomp_profile()
         self.run_id = uuid.uuid4().hex[:16]
+        self.spare = spare
         self._container: Any = None
+        self._moved = False  # the current container was a spare moved onto self.cpus
+        self._spare: concurrent.futures.Future[_Started] | None = None
+        self._pool: concurrent.futures.ThreadPoolExecutor | None = None
+        self._spare_client: Any = None
 
     def _engine_cpus(self) -> int:
         try:
@@ -207,20 +277,27 @@ class DockerSandbox(SupervisedSandbox):
         """The id of the live container, if one is running."""
         return self._container.id if self._container is not None else None
 
-    def _launch(self) -> Channel:
+    @property
+    def spare_container_id(self) -> str | None:
+        """The id of the spare container, if one is ready (for tests and diagnostics)."""
+        fut = self._spare
+        if fut is None or not fut.done() or fut.exception() is not None:
+            return None
+        return fut.result().container.id
+
+    def _create_started(self, client: Any, cpus: tuple[int, ...]) -> _Started:
         import docker.errors
 
-        opts = container_options(self.config, self.image, self.cpus, self.seccomp,
+        opts = container_options(self.config, self.image, cpus, self.seccomp,
                                  owner_labels(self.run_id))
         try:
-            container = self.client.containers.create(**opts)
+            container = client.containers.create(**opts)
         except docker.errors.APIError as exc:
             raise SandboxSetupError(f"the engine refused to create the sandbox: {exc}",
                                     hint="run `codeeff sandbox check`") from exc
-        self._container = container
         try:
             # Attach before start, so nothing the supervisor says is missed.
-            resp = self.client.api.attach_socket(
+            resp = client.api.attach_socket(
                 container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
             sock = getattr(resp, "_sock", resp)
             if not isinstance(sock, socket.socket):
@@ -228,31 +305,95 @@ class DockerSandbox(SupervisedSandbox):
                                         hint="use a local Docker engine (unix socket)")
             container.start()
         except docker.errors.APIError as exc:
-            self._destroy()
+            _remove(container)
             raise SandboxError(f"the sandbox container did not start: {exc}",
                                hint="run `codeeff sandbox check`") from exc
         except BaseException:
-            self._destroy()
+            _remove(container)
             raise
-        return SocketChannel(sock, _MAX_REPLY_BODY, owner=resp)
+        return _Started(container, resp, sock, cpus)
+
+    def _make_spare(self) -> _Started:
+        # Runs in the worker thread, with its own client (docker-py's session is not shared).
+        if self._spare_client is None:
+            self._spare_client = docker_client()
+        return self._create_started(self._spare_client, spare_cpus(self.cpus, self.ncpu))
+
+    def _schedule_spare(self) -> None:
+        if not self.spare or self._closed or self._spare is not None:
+            return
+        if self._pool is None:
+            self._pool = concurrent.futures.ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix=f"codeeff-spare-{self.run_id[:6]}")
+        self._spare = self._pool.submit(self._make_spare)
+
+    def _take_spare(self) -> _Started | None:
+        """The spare, moved onto the sandbox's CPUs; None if there is none or it failed."""
+        fut, self._spare = self._spare, None
+        if fut is None:
+            return None
+        try:
+            started = fut.result()
+        except Exception:
+            return None  # the synchronous path will say what is wrong, if it is still wrong
+        if started.cpus != self.cpus:
+            try:
+                started.container.update(cpuset_cpus=",".join(str(c) for c in self.cpus))
+            except Exception:
+                _discard(started)
+                return None
+        return started
+
+    def _launch(self) -> Channel:
+        started = self._take_spare()
+        self._moved = started is not None and started.cpus != self.cpus
+        if started is None:
+            started = self._create_started(self.client, self.cpus)
+        self._container = started.container
+        self._schedule_spare()
+        return SocketChannel(started.sock, _MAX_REPLY_BODY, owner=started.resp)
+
+    def _ensure(self) -> Any:
+        fresh = self._session is None
+        session = super()._ensure()
+        if fresh and self._moved:
+            # The greeting was written before the move: ask where the supervisor runs now.
+            self._moved = False
+            try:
+                cpus = tuple(session.ping(5.0).get("cpus") or ())
+            except SandboxError:
+                self._teardown()
+                raise
+            if cpus != tuple(sorted(self.cpus)):
+                self._teardown()
+                raise SandboxError(f"the spare container runs on CPUs {cpus}, not {self.cpus}",
+                                   hint="run `codeeff sandbox check`")
+            session.hello["cpus"] = list(cpus)
+        return session
 
     def _destroy(self) -> None:
-        import docker.errors
-
         container, self._container = self._container, None
-        if container is None:
+        if container is not None:
+            # remove(force=True) SIGKILLs and removes in one call; never stop().
+            _remove(container)
+
+    def close(self) -> None:
+        """Kill and remove everything, the spare included. Idempotent."""
+        if self._closed:
             return
-        # remove(force=True) SIGKILLs and removes in one call; never stop() (SIGTERM + grace).
-        for attempt in range(3):
-            try:
-                container.remove(force=True)
-                return
-            except docker.errors.NotFound:
-                return
-            except docker.errors.APIError as exc:
-                if "removal of container" in str(exc) and "in progress" in str(exc):
-                    return
-                if attempt == 2:
-                    raise SandboxError(f"cannot remove sandbox container {container.short_id}: "
-                                       f"{exc}", hint="run `codeeff sandbox reap`") from exc
-                time.sleep(0.2)
+        try:
+            super().close()
+        finally:
+            fut, self._spare = self._spare, None
+            if fut is not None:
+                fut.cancel()
+                with contextlib.suppress(Exception):
+                    # Not cancellable once running: wait for it, then remove what it made.
+                    _discard(fut.result())
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+            if self._spare_client is not None:
+                with contextlib.suppress(Exception):
+                    self._spare_client.close()
+                self._spare_client = None

@@ -914,7 +914,8 @@ def _serve(cfg: _Config, chan: _Channel, programs: _LRU, payloads: _LRU) -> None
         rid = header.get("id")
         try:
             if op == "ping":
-                chan.write({"op": "pong", "id": rid})
+                # The CPUs too: the host may have moved the container since the greeting.
+                chan.write({"op": "pong", "id": rid, "cpus": sorted(os.sched_getaffinity(0))})
             elif op == "stage_program":
                 src = body.decode("utf-8", "surrogatepass")
                 programs.put(str(header["digest"]), _Program(src, str(header["entry_point"])),

@@ -30,10 +30,14 @@ def _alive(pid: int) -> bool:
         return False
 
 
+def docker_client() -> object:
+    from codeeff.sandbox.engine import docker_client as connect
+
+    return connect()
+
+
 def _container_exists(container_id: str) -> bool:
     import docker.errors
-
-    from codeeff.sandbox.engine import docker_client
 
     try:
         docker_client().containers.get(container_id)
@@ -118,6 +122,40 @@ def test_docker_recycle_replaces_the_container(docker_image: str) -> None:
         assert sb.container_id != first  # type: ignore[attr-defined]
 
 
+def _wait_for_spare(sb: object, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        spare = sb.spare_container_id  # type: ignore[attr-defined]
+        if spare is not None:
+            return spare
+        time.sleep(0.05)
+    raise AssertionError("no spare container was made")
+
+
+@pytest.mark.docker
+def test_docker_recycle_swaps_in_the_spare_on_the_sandbox_cpus(docker_image: str) -> None:
+    """The spare waits off the sandbox's CPU, then serves runs on it after recycle()."""
+    from codeeff.sandbox.docker_backend import spare_cpus
+
+    with open_sandbox(SandboxConfig(image=docker_image)) as sb:
+        sb.start()  # type: ignore[attr-defined]
+        cpus = sb.cpus  # type: ignore[attr-defined]
+        spare = _wait_for_spare(sb)
+        waiting = docker_client().containers.get(spare).attrs["HostConfig"]["CpusetCpus"]
+        assert waiting == ",".join(map(str, spare_cpus(cpus, sb.ncpu)))  # type: ignore[attr-defined]
+        first = sb.container_id  # type: ignore[attr-defined]
+        sb.recycle()
+        exe = sb.run(Program.noop("f"), Payload.from_args([1]), Limits())
+        assert exe.verdict is Verdict.OK
+        assert sb.container_id == spare  # type: ignore[attr-defined]
+        assert not _container_exists(first)
+        assert tuple(sb.info["cpus"]) == tuple(sorted(cpus))  # type: ignore[attr-defined]
+        next_spare = _wait_for_spare(sb)
+        assert next_spare != spare
+    assert not _container_exists(spare)
+    assert not _container_exists(next_spare), "close() left the spare container behind"
+
+
 @pytest.mark.docker
 def test_interrupted_run_is_reaped(docker_image: str, docker_sandbox: object) -> None:
     """A SIGKILLed owner leaves its container; reap_leftovers removes it, and only it."""
@@ -143,6 +181,10 @@ def test_interrupted_run_is_reaped(docker_image: str, docker_sandbox: object) ->
     removed = reap_leftovers()
     assert cid[:10] in [r[:10] for r in removed]
     assert not _container_exists(cid)
+    # Its spare container (made in the background) went too.
+    orphans = docker_client().containers.list(  # type: ignore[attr-defined]
+        all=True, filters={"label": f"codeeff.owner.pid={owner.pid}"})
+    assert not orphans, [c.short_id for c in orphans]
     # The live session's container belongs to a live owner: untouched.
     if live is not None:
         assert _container_exists(live)
