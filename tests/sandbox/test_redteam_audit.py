@@ -124,6 +124,10 @@ def _only_own_descriptors(exe: Execution) -> None:
     assert 1 <= len(extra) <= 2 and all(link.startswith("pipe:") for link in extra.values()), fds
 
 
+# A spinning child hits the CPU limit first, unless the shared core is so busy that the wall
+# limit (3x) comes first; either way it was killed from outside.
+_CPU_OR_WALL = frozenset({"cpu", "wall"})
+
 # Work that takes a clearly measurable amount of CPU (about 50 to 100 ms here).
 _BURN = 3_000_000
 _BURN_S = 0.02  # a floor far below what _BURN costs, so load on the shared core cannot fail it
@@ -240,7 +244,7 @@ ATTACKS = [
            HELPERS + "def f():\n    fd = res_fd()\n"
            "    threading.Thread(target=lambda: os.write(fd, frame(b'1'))).start()\n"
            "    while True:\n        pass\n",
-           frozenset({V.TIMEOUT}), error="cpu"),
+           frozenset({V.TIMEOUT}), error=_CPU_OR_WALL),
     Attack("SIGSTOP itself", "import os, signal\ndef f():\n"
            "    os.kill(os.getpid(), signal.SIGSTOP)\n    return 1\n",
            frozenset({V.TIMEOUT}), error="wall"),
@@ -299,7 +303,7 @@ ATTACKS = [
            "        while K.slow:\n            pass\n        return 1\n"
            "class D(dict):\n    pass\n"
            "def f():\n    d = D()\n    d[K()] = 1\n    K.slow = True\n    return d\n",
-           frozenset({V.TIMEOUT}), error="cpu"),
+           frozenset({V.TIMEOUT}), error=_CPU_OR_WALL),
 ]
 
 
@@ -631,3 +635,73 @@ def test_process_sigio_ownership_cannot_target_other_processes(
     assert exe.verdict is V.OK, exe
     _all_denied(exe)
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Interference between sandboxes: every container runs its samples as the same host UID
+# ---------------------------------------------------------------------------------------------
+
+_THREAD_HOG = '''
+import threading, time
+threading.stack_size(1 << 16)
+def f():
+    n = 0
+    try:
+        while n < 500:
+            threading.Thread(target=time.sleep, args=(3.0,), daemon=True).start()
+            n += 1
+    except BaseException:
+        pass
+    time.sleep(3.0)
+    return n
+'''
+_THREAD_USER = '''
+import threading
+def f():
+    ts = [threading.Thread(target=sum, args=(range(1000),)) for _ in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return len(ts)
+'''
+
+
+@pytest.mark.docker
+@pytest.mark.xfail(strict=True, reason="HOLE: RLIMIT_NPROC counts the tasks of UID 10001 "
+                   "host-wide (no user namespace), so threads held by a sample in one "
+                   "sandbox make thread creation fail for an honest program in another lane")
+def test_threads_in_one_sandbox_do_not_starve_another(docker_image: str) -> None:
+    import threading
+
+    cores = sorted(os.sched_getaffinity(0))
+    lim = Limits(cpu_s=2.0, wall_s=5.0, memory_mb=128)
+    user = Program(_THREAD_USER, "f")
+    none = Payload.from_args([])
+
+    def open_on(core: int) -> Sandbox:
+        return open_sandbox(SandboxConfig(backend="docker", image=docker_image,
+                                          memory_mb=512, cpus=(core,)))
+
+    with open_on(cores[0]) as hog_box, open_on(cores[-1]) as victim_box:
+        assert hog_box.run(Program("def f():\n    return 1\n", "f"), none, lim).value == 1
+        assert victim_box.run(user, none, lim).value == 8  # fine while nothing else runs
+        held: dict[str, Execution] = {}
+        hog = threading.Thread(
+            target=lambda: held.setdefault("hog", hog_box.run(Program(_THREAD_HOG, "f"),
+                                                               none, lim)))
+        hog.start()
+        victims: list[Execution] = []
+        try:
+            # Run the honest program again and again while the hog holds its threads.
+            deadline = time.monotonic() + 2.5
+            time.sleep(0.5)
+            while time.monotonic() < deadline:
+                victims.append(victim_box.run(user, none, lim))
+        finally:
+            hog.join()
+        assert held["hog"].verdict is V.OK and held["hog"].value >= 32, held
+        failed = [v for v in victims if v.verdict is not V.OK or v.value != 8]
+        assert victims and not failed, (
+            f"{len(failed)} of {len(victims)} runs of an honest program in another sandbox "
+            f"failed while the hog held {held['hog'].value} threads: {failed[:1]}")
