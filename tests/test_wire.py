@@ -128,3 +128,25 @@ def test_payload_digest_identifies_the_arguments() -> None:
     a, b = Payload.from_args([1, (2, 3)]), Payload.from_args([1, (2, 3)])
     assert a.digest == b.digest and a.args() == (1, (2, 3))
     assert Payload.from_args([1, [2, 3]]).digest != a.digest
+
+
+@pytest.mark.parametrize("tag", ["$set", "$frozenset"])
+def test_hash_flooding_is_refused_fast(tag: str) -> None:
+    """Regression: ints k * (2**61 - 1) all hash to 0, which made set() quadratic on the host.
+
+    The error is raised before any set is built, so the decode costs linear time.
+    """
+    flood = ",".join(str(k * (2**61 - 1)) for k in range(1, 20_000))
+    with pytest.raises(wire.WireError, match="hash flooding"):
+        wire.decode(f'{{"{tag}":[{flood}]}}'.encode())
+
+
+def test_hash_flooded_dict_keys_are_refused() -> None:
+    pairs = ",".join(f"[{k * (2**61 - 1)},0]" for k in range(1, 200))
+    with pytest.raises(wire.WireError, match="hash flooding"):
+        wire.decode(f'{{"$dict":[{pairs}]}}'.encode())
+
+
+def test_large_honest_sets_still_decode() -> None:
+    value = {"a": set(range(100_000)), "b": frozenset((i, -i) for i in range(1000))}
+    assert wire.decode(wire.encode(value)) == value

@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+from collections import Counter
 from typing import Any
 
 __all__ = ["MAX_DEPTH", "WireError", "decode", "encode"]
@@ -27,6 +28,11 @@ MAX_DEPTH = 64
 """Deepest nesting of containers accepted in either direction."""
 
 _SMALL_INT = 1 << 53
+
+MAX_SAME_HASH = 64
+"""Most members of one set or keys of one dict allowed to share a hash value. Ints and tuples
+hash deterministically, so a hostile result could otherwise make building a set quadratic on
+the host (k * (2**61 - 1) all hash alike); honest data almost never has more than two."""
 
 
 class WireError(ValueError):
@@ -138,15 +144,24 @@ def _from_tag(key: str, val: Any, depth: int) -> Any:
         items = [_untag(v, d) for v in val]
         if key == "$tuple":
             return tuple(items)
-        if key == "$set":
-            return set(items)
-        if key == "$frozenset":
-            return frozenset(items)
-        return {k: v for k, v in items}  # $dict
+        if key == "$dict":
+            _refuse_hash_flood([k for k, _ in items], key)
+            return {k: v for k, v in items}
+        _refuse_hash_flood(items, key)
+        return set(items) if key == "$set" else frozenset(items)
     except WireError:
         raise
     except (TypeError, ValueError) as exc:
         raise WireError(f"malformed {key} value: {exc}") from exc
+
+
+def _refuse_hash_flood(keys: list[Any], tag: str) -> None:
+    """Raise when too many keys share a hash value (see :data:`MAX_SAME_HASH`)."""
+    if len(keys) > MAX_SAME_HASH:
+        # hash() of decoded plain data runs no user code; unhashable keys raise TypeError here.
+        (_, most), = Counter(map(hash, keys)).most_common(1)
+        if most > MAX_SAME_HASH:
+            raise WireError(f"{tag} with {most} keys of one hash value (hash flooding)")
 
 
 def decode(data: bytes, max_bytes: int | None = None) -> Any:

@@ -582,9 +582,6 @@ def f(n):
 
 
 @pytest.mark.docker
-@pytest.mark.xfail(strict=True, reason="HOLE: wire.decode builds $set/$frozenset/$dict from "
-                   "sample-chosen ints with one hash value: O(n^2) on the host, unbounded by "
-                   "any limit (about an hour of host CPU per execution at the 16 MiB default)")
 def test_hash_flooded_result_is_refused(fresh_docker: Sandbox) -> None:
     n = 8_000  # about 200 kB: about a second of host CPU today
     t0 = time.perf_counter()
