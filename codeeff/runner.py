@@ -870,11 +870,24 @@ def rescore(
                     hint=f"use an alpha <= {ref.alpha}, or score again with --alpha {alpha}",
                 )
     t0 = time.perf_counter()
-    from codeeff.environment import collect_environment
+    # The machine that measured is what the numbers describe: keep its metadata.
+    env: dict[str, Any] = {}
+    run_info: dict[str, Any] = {}
+    old_summary = rd.path / "summary.json"
+    if old_summary.exists():
+        try:
+            previous = json.loads(old_summary.read_text(encoding="utf-8"))
+            env = dict(previous.get("environment", {}))
+            run_info = dict(previous.get("run", {}))
+        except (OSError, ValueError):
+            pass
+    if not env:
+        from codeeff.environment import collect_environment
 
-    env = collect_environment(backend=config.backend, image=manifest.image, lanes=[])
+        env = collect_environment(backend=config.backend, image=manifest.image, lanes=[])
+    run_info["rescored"] = True
     summary = build_summary(run_dir=rd, manifest=manifest, config=config, problem_set=pset,
-                            environment=env, warnings=(), run_info={"rescored": True})
+                            environment=env, warnings=(), run_info=run_info)
     summary = summary.with_phases({"score": time.perf_counter() - t0})
     if write:
         write_outputs(rd, summary)
