@@ -601,16 +601,20 @@ def _sweep(cfg: _Config, child_pid: int, pids: list[int]) -> bool:
             finally:
                 os._exit(0)
         os.waitpid(helper, 0)
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
     deadline = time.monotonic() + 1.0
-    while time.monotonic() < deadline:
+    while True:
+        # Kill what each scan finds, not only the first list: a process whose parent was
+        # still alive at the first scan is re-parented to us (and found) only later.
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         _reap_zombies()  # orphans re-parented to us die as our zombies
-        if not _scan(cfg, child_pid):
+        pids = _scan(cfg, child_pid)
+        if not pids:
             return True
+        if time.monotonic() >= deadline:
+            return False
         time.sleep(0.005)
-    return False
 
 
 def _reap_zombies() -> None:

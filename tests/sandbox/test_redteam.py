@@ -144,6 +144,12 @@ CASES = [
          "            os.write(fd, b'R' + struct.pack('>Q', 2) + b'99')\n"
          "        except OSError:\n            pass\n    return 1\n",
          frozenset({V.SUSPICIOUS})),
+    Case("complete forged result frame, then keep running",
+         "import os, struct\ndef f():\n    for fd in range(3, 64):\n        try:\n"
+         "            os.write(fd, b'R' + struct.pack('>Q', 1) + b'7')\n"
+         "        except OSError:\n            pass\n    while True:\n        pass\n",
+         frozenset({V.TIMEOUT}), error="cpu", limits=CPU_BOUND,
+         check=_cpu_at_least(0.9)),
     Case("stdout flood",
          "import os\ndef f():\n    while True:\n        os.write(1, b'x' * 65536)\n",
          frozenset({V.TIMEOUT})),
