@@ -38,11 +38,11 @@ from codeeff.errors import ResultsError
 
 __all__ = [
     "FORMAT_VERSION",
+    "CaseRun",
     "Manifest",
     "ReferenceRecord",
     "RunDir",
     "SampleRecord",
-    "CaseRun",
     "record_key",
     "reference_key",
     "sample_key",

@@ -31,7 +31,7 @@ from codeeff.estimators import (
     relative_mad,
     time_limit,
 )
-from codeeff.results import ReferenceRecord, SampleRecord, CaseRun
+from codeeff.results import CaseRun, ReferenceRecord, SampleRecord
 
 __all__ = [
     "ProblemScore",
