@@ -1,16 +1,20 @@
-"""Sandbox benchmark: round trip, recycle time, and timing dispersion idle and under load.
+"""Sandbox benchmark: round trip, no-op cost, recycle time, and timing dispersion under load.
 
-Prints, for a warm docker sandbox pinned to the last core (or ``--backend process``):
+Prints, for a warm docker sandbox pinned to the last core (and the process backend):
 
-* the round-trip overhead of one execution of a no-op (host ``run()`` call, median);
-* the time to recycle the container (kill + remove + create + start + first no-op run);
+* the round trip of one no-op execution (host ``run()`` call): p10, median, p90;
+* the no-op child's charged CPU time (the harness floor every measurement carries);
+* the recycle time of the docker backend (remove the container, then the first run in the
+  next one), synchronous and with the spare container prepared in the background;
 * median CPU time and relative MAD over 30 repetitions of a ~20 ms and a ~1 ms function,
-  idle, then with a busy loop pinned to the same core, and the change of the median.
+  idle and with a busy loop pinned to the same core, and the change of the median. Idle and
+  loaded repetitions are taken in alternating blocks, so drift of a shared machine hits both.
 
 Targets (issue 3): round trip <= 3 ms; CPU-time change under load <= 5 %. The machine is
-shared, so every figure is a median; run it twice before believing a single number.
+shared, so every figure is a median of many runs; the load average is printed before and
+after. Run it twice before believing a single number.
 
-Usage: python benchmarks/bench_sandbox.py [--backend docker|process] [--reps 30]
+Usage: python benchmarks/bench_sandbox.py [--backend docker|process|both] [--reps 30]
 """
 
 from __future__ import annotations
@@ -21,103 +25,166 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 from codeeff.sandbox import Limits, Payload, Program, Sandbox, SandboxConfig, Verdict, open_sandbox
 
 LOOP = Program("def work(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s\n",
                "work")
+NOOP = Program.noop("f")
+ONE = Payload.from_args([1])
 LIMITS = Limits(cpu_s=10.0, memory_mb=256)
 
 
 def rel_mad(xs: list[float]) -> float:
+    """Median absolute deviation over the median."""
     med = statistics.median(xs)
     return statistics.median(abs(x - med) for x in xs) / med if med else float("nan")
 
 
-def cpu_times(sb: Sandbox, n: int, reps: int) -> tuple[list[float], list[float]]:
-    payload = Payload.from_args([n])
-    cpu, wall = [], []
-    for _ in range(reps):
-        exe = sb.run(LOOP, payload, LIMITS)
-        if exe.verdict is not Verdict.OK:
-            raise SystemExit(f"unexpected verdict: {exe}")
-        cpu.append(exe.cpu_s)
-        wall.append(exe.wall_s)
-    return cpu, wall
+def quantiles(xs: list[float], scale: float = 1e3) -> str:
+    """``p10 / median / p90`` of ``xs`` times ``scale``."""
+    s = sorted(xs)
+    n = len(s)
+    return (f"p10 {s[n // 10] * scale:6.3f} | median {statistics.median(s) * scale:6.3f} | "
+            f"p90 {s[(9 * n) // 10] * scale:6.3f}")
+
+
+def load() -> str:
+    """The load averages, as ``uptime`` prints them."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run_ok(sb: Sandbox, program: Program, payload: Payload) -> tuple[float, float]:
+    """(CPU s, wall s) of one execution that must be OK."""
+    exe = sb.run(program, payload, LIMITS)
+    if exe.verdict is not Verdict.OK:
+        raise SystemExit(f"unexpected verdict: {exe}")
+    return exe.cpu_s, exe.wall_s
+
+
+def round_trips(sb: Sandbox, n: int) -> tuple[list[float], list[float]]:
+    """Host round trips and charged CPU of ``n`` no-op executions."""
+    rt, cpu = [], []
+    for _ in range(n):
+        t = time.perf_counter()
+        c, _ = run_ok(sb, NOOP, ONE)
+        rt.append(time.perf_counter() - t)
+        cpu.append(c)
+    return rt, cpu
 
 
 def calibrate(sb: Sandbox, target_s: float, baseline_s: float) -> int:
+    """A loop length whose median CPU time is about ``target_s``."""
     n = 10_000
     while True:
-        cpu, _ = cpu_times(sb, n, 3)
-        t = statistics.median(cpu) - baseline_s
+        t = statistics.median(run_ok(sb, LOOP, Payload.from_args([n]))[0] for _ in range(3))
+        t -= baseline_s
         if t > target_s / 4:
             return max(1, int(n * target_s / t))
         n *= 4
 
 
 def busy_loop(cpu: int) -> subprocess.Popen[bytes]:
+    """A spinning process pinned to ``cpu``."""
     code = f"import os\nos.sched_setaffinity(0, {{{cpu}}})\nwhile True:\n    pass\n"
     return subprocess.Popen([sys.executable, "-c", code])
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--backend", default="docker", choices=["docker", "process"])
-    ap.add_argument("--reps", type=int, default=30)
-    args = ap.parse_args()
-    cfg = SandboxConfig(backend=args.backend, allow_unsafe_process=args.backend == "process")
-    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()}")
+def dispersion(sb: Sandbox, cpu: int, sizes: dict[str, int], reps: int, blocks: int = 3
+               ) -> dict[tuple[str, str], tuple[list[float], list[float]]]:
+    """CPU and wall times per (size, idle|loaded), in alternating idle/loaded blocks."""
+    out: dict[tuple[str, str], tuple[list[float], list[float]]] = {
+        (label, cond): ([], []) for label in sizes for cond in ("idle", "loaded")}
+    per_block = [reps // blocks + (1 if i < reps % blocks else 0) for i in range(blocks)]
+    for k in per_block:
+        for cond in ("idle", "loaded"):
+            spinner = busy_loop(cpu) if cond == "loaded" else None
+            try:
+                if spinner is not None:
+                    time.sleep(0.3)  # let it start and settle on the core
+                for label, n in sizes.items():
+                    payload = Payload.from_args([n])
+                    cpus, walls = out[(label, cond)]
+                    for _ in range(k):
+                        c, w = run_ok(sb, LOOP, payload)
+                        cpus.append(c)
+                        walls.append(w)
+            finally:
+                if spinner is not None:
+                    spinner.kill()
+                    spinner.wait()
+    return out
+
+
+def recycle_times(make: Callable[[], Sandbox], n: int, gap_s: float) -> list[float]:
+    """``recycle()`` plus the first run in the next container, ``n`` times, ``gap_s`` apart."""
+    times = []
+    with make() as sb:
+        run_ok(sb, NOOP, ONE)
+        for _ in range(n):
+            time.sleep(gap_s)  # the runs of one sample, during which a spare gets ready
+            t = time.perf_counter()
+            sb.recycle()
+            run_ok(sb, NOOP, ONE)
+            times.append(time.perf_counter() - t)
+    return times
+
+
+def bench_backend(backend: str, reps: int, rt_runs: int) -> None:
+    """Print every figure for one backend."""
+    cfg = SandboxConfig(backend=backend, allow_unsafe_process=backend == "process")
     with open_sandbox(cfg) as sb:
         sb.start()  # type: ignore[attr-defined]
         info = sb.info  # type: ignore[attr-defined]
         cpu = info["cpus"][-1]
-        print(f"backend {args.backend}: Python {info['python']}, pinned to CPU(s) {info['cpus']}, "
-              f"cgroup {info['cgroup']}")
-        noop, one = Program.noop("f"), Payload.from_args([1])
-        for _ in range(5):
-            sb.run(noop, one, LIMITS)
-        rt, noop_cpu = [], []
-        for _ in range(100):
-            t = time.perf_counter()
-            exe = sb.run(noop, one, LIMITS)
-            rt.append(time.perf_counter() - t)
-            noop_cpu.append(exe.cpu_s)
-        print(f"round trip of a no-op execution: median {statistics.median(rt) * 1e3:.2f} ms "
-              f"(p10 {sorted(rt)[10] * 1e3:.2f}, p90 {sorted(rt)[90] * 1e3:.2f}); "
-              f"no-op child CPU {statistics.median(noop_cpu) * 1e3:.3f} ms  [target <= 3 ms]")
-        rec = []
-        for _ in range(5):
-            t = time.perf_counter()
-            sb.recycle()
-            sb.run(noop, one, LIMITS)
-            rec.append(time.perf_counter() - t)
-        print(f"recycle (kill + remove + create + start + first run): median "
-              f"{statistics.median(rec) * 1e3:.0f} ms (min {min(rec) * 1e3:.0f}, "
-              f"max {max(rec) * 1e3:.0f})")
+        print(f"\n== {backend}: Python {info['python']}, pinned to CPU(s) {info['cpus']}, "
+              f"cgroup {info['cgroup']}, child filter {info['child_filter']}")
+        round_trips(sb, 20)  # warm-up
+        rt, noop_cpu = round_trips(sb, rt_runs)
+        print(f"round trip, no-op execution (n={rt_runs}), ms: {quantiles(rt)}   "
+              f"[target median <= 3 ms]")
+        print(f"no-op child CPU (charged floor), ms:        {quantiles(noop_cpu)}   "
+              f"relMAD {rel_mad(noop_cpu) * 100:.1f} %")
         base = statistics.median(noop_cpu)
         sizes = {"~20 ms": calibrate(sb, 0.020, base), "~1 ms": calibrate(sb, 0.001, base)}
-        idle: dict[str, float] = {}
-        for label, n in sizes.items():
-            c, w = cpu_times(sb, n, args.reps)
-            idle[label] = statistics.median(c)
-            print(f"idle   {label:>6} (n={n}): CPU median {idle[label] * 1e3:7.3f} ms, relMAD "
-                  f"{rel_mad(c) * 100:5.2f} %; wall median {statistics.median(w) * 1e3:7.3f} ms, "
-                  f"relMAD {rel_mad(w) * 100:5.2f} %")
-        spinner = busy_loop(cpu)
-        try:
-            time.sleep(0.5)
-            for label, n in sizes.items():
-                c, w = cpu_times(sb, n, args.reps)
-                med = statistics.median(c)
-                change = (med - idle[label]) / idle[label] * 100
-                print(f"loaded {label:>6} (n={n}): CPU median {med * 1e3:7.3f} ms, relMAD "
-                      f"{rel_mad(c) * 100:5.2f} %; wall median "
-                      f"{statistics.median(w) * 1e3:7.3f} ms; CPU change {change:+.1f} %  "
-                      f"[target |change| <= 5 %]")
-        finally:
-            spinner.kill()
-            spinner.wait()
+        table = dispersion(sb, cpu, sizes, reps)
+    print(f"dispersion over {reps} repetitions, busy loop pinned to CPU {cpu} when loaded "
+          f"(CPU minus the no-op floor in brackets):")
+    print(f"  {'size':>7} {'n':>8} | {'idle CPU ms':>19} {'relMAD':>7} | "
+          f"{'loaded CPU ms':>19} {'relMAD':>7} | {'CPU change':>10} | "
+          f"{'wall idle':>9} {'wall loaded':>11}")
+    for label, n in sizes.items():
+        ci, wi = table[(label, "idle")]
+        cl, wl = table[(label, "loaded")]
+        mi, ml = statistics.median(ci), statistics.median(cl)
+        change = (ml - mi) / mi * 100
+        print(f"  {label:>7} {n:>8} | {mi * 1e3:8.3f} ({(mi - base) * 1e3:8.3f}) "
+              f"{rel_mad(ci) * 100:6.2f}% | {ml * 1e3:8.3f} ({(ml - base) * 1e3:8.3f}) "
+              f"{rel_mad(cl) * 100:6.2f}% | {change:+9.1f}% | "
+              f"{statistics.median(wi) * 1e3:9.3f} {statistics.median(wl) * 1e3:11.3f}")
+    print("  [target |CPU change| <= 5 %]")
+    if backend == "docker":
+        from codeeff.sandbox.docker_backend import DockerSandbox
+
+        for spare in (False, True):
+            rec = recycle_times(lambda s=spare: DockerSandbox(cfg, spare=s), 8, 1.0)
+            what = "with the spare container" if spare else "synchronous (no spare)  "
+            print(f"recycle + first run, {what}, ms: {quantiles(rec, 1e3)}")
+
+
+def main() -> None:
+    """Run the benchmark and print the figures."""
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--backend", default="both", choices=["docker", "process", "both"])
+    ap.add_argument("--reps", type=int, default=30)
+    ap.add_argument("--round-trips", type=int, default=300)
+    args = ap.parse_args()
+    print(f"machine: {os.cpu_count()} CPUs; load average at start {load()}")
+    backends = ["docker", "process"] if args.backend == "both" else [args.backend]
+    for backend in backends:
+        bench_backend(backend, args.reps, args.round_trips)
+    print(f"\nload average at end {load()}")
 
 
 if __name__ == "__main__":

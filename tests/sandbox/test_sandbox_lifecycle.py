@@ -140,6 +140,7 @@ def test_docker_recycle_swaps_in_the_spare_on_the_sandbox_cpus(docker_image: str
     with open_sandbox(SandboxConfig(image=docker_image)) as sb:
         sb.start()  # type: ignore[attr-defined]
         cpus = sb.cpus  # type: ignore[attr-defined]
+        assert sb.wait_for_spare(60.0)  # type: ignore[attr-defined]
         spare = _wait_for_spare(sb)
         waiting = docker_client().containers.get(spare).attrs["HostConfig"]["CpusetCpus"]
         assert waiting == ",".join(map(str, spare_cpus(cpus, sb.ncpu)))  # type: ignore[attr-defined]
