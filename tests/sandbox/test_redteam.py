@@ -397,3 +397,41 @@ def test_docker_no_sample_output_reaches_the_daemon(docker_sandbox: Sandbox) -> 
                           check=False)
     assert "configured logging driver does not support reading" in proc.stderr \
         or (proc.stdout == "" and proc.returncode != 0), proc
+
+
+REFERENCE = Program("def solve(n):\n    # expert reference, never to be shown to a sample\n"
+                    "    return n * (n - 1) // 2\n", "solve")
+REFERENCE_THIEF = Program(
+    "import sys\n"
+    "def solve(n):\n"
+    "    f = sys._getframe()\n"
+    "    while f is not None:\n"
+    "        progs = f.f_locals.get('programs')\n"
+    "        for prog, _size in getattr(progs, 'items', {}).values():\n"
+    "            if 'expert reference' in prog.source:\n"
+    "                ns = {}\n"
+    "                exec(prog.source, ns)\n"
+    "                return ['stolen', ns[prog.entry_point](n)]\n"
+    "        f = f.f_back\n"
+    "    return ['not found', None]\n",
+    "solve",
+)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "HOLE: a program staged in the same supervisor (the engine interleaves the reference with "
+    "the sample in one container) is in every child's memory: a sample can walk its frames "
+    "(or scan memory with ctypes) to the staged reference source and run it, getting the "
+    "reference's answer at the reference's speed. Fix: time trusted and untrusted programs "
+    "in separate containers pinned to the same core."))
+@pytest.mark.parametrize("backend", ["docker", "process"])
+def test_staged_reference_is_out_of_a_samples_reach(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    if backend == "docker":
+        request.applymarker(pytest.mark.docker)
+    sandbox: Sandbox = request.getfixturevalue(f"{backend}_sandbox")
+    payload = Payload.from_args([1000])
+    assert sandbox.run(REFERENCE, payload, SMALL).value == 499500
+    exe = sandbox.run(REFERENCE_THIEF, payload, SMALL)
+    assert exe.verdict is Verdict.OK, exe
+    assert exe.value[0] == "not found", exe
