@@ -125,6 +125,9 @@ class Execution:
     """Wall time over the same window, read by the supervisor."""
     value: Any = None
     """The decoded return value (plain data), only when ``verdict`` is OK."""
+    value_digest: str | None = None
+    """SHA-256 of the raw encoded return value, only when OK: equal digests mean equal values
+    (compare repetitions by it; decoded values are not comparable when they hold NaN)."""
     cgroup_cpu_s: float | None = None
     """CPU charged to the container's cgroup over the same window (None without cgroups)."""
     peak_rss_bytes: int | None = None
