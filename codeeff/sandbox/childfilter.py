@@ -13,7 +13,9 @@ may do, on top of that profile (filters stack; the strictest answer wins):
 * **signals only to itself**: ``kill``/``tgkill``/``rt_(tg)sigqueueinfo`` only with the child's
   own PID as target; ``tkill`` and ``pidfd_send_signal`` are denied. This stops
   ``kill(getppid())`` and ``kill(-1)`` even where the supervisor shares the sample's UID (the
-  ``process`` backend).
+  ``process`` backend). Nor can it aim SIGIO at anyone: ``fcntl`` ``F_SETOWN``,
+  ``F_SETOWN_EX`` and ``F_SETSIG`` and ``ioctl`` ``FIOSETOWN`` and ``SIOCSPGRP`` fail with
+  ``EPERM`` (a descriptor's owner receives a signal of the owner-setter's choosing).
 * **no exec, no debugging, no namespaces, no IPC objects, no io_uring, no bpf/perf, no
   keyrings, no non-UNIX sockets**: defence in depth for the container, and the only barrier
   the ``process`` backend has against the worst of these.
@@ -47,6 +49,7 @@ _RET_ERRNO = 0x00050000
 _OFF_NR = 0
 _OFF_ARCH = 4
 _OFF_ARG0_LO = 16  # struct seccomp_data: nr(4) arch(4) ip(8) args[6](8 each); little endian
+_OFF_ARG1_LO = 24
 
 _CLONE_THREAD = 0x00010000
 _AF_UNIX = 1
@@ -77,7 +80,7 @@ _ARCHES: dict[str, dict[str, object]] = {
             "mq_open": 240, "mq_unlink": 241, "mq_timedsend": 242, "mq_timedreceive": 243,
             "mq_notify": 244, "mq_getsetattr": 245,
             "open_by_handle_at": 304, "name_to_handle_at": 303,
-            "socket": 41,
+            "socket": 41, "fcntl": 72, "ioctl": 16,
         },
     },
     "aarch64": {
@@ -101,7 +104,7 @@ _ARCHES: dict[str, dict[str, object]] = {
             "mq_open": 180, "mq_unlink": 181, "mq_timedsend": 182, "mq_timedreceive": 183,
             "mq_notify": 184, "mq_getsetattr": 185,
             "open_by_handle_at": 265, "name_to_handle_at": 264,
-            "socket": 198,
+            "socket": 198, "fcntl": 25, "ioctl": 29,
         },
     },
 }
@@ -119,6 +122,12 @@ _DENY = (
     "mq_timedreceive", "mq_notify", "mq_getsetattr", "open_by_handle_at", "name_to_handle_at",
 )
 _SELF_SIGNAL = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
+# Commands (second argument) that choose which process receives SIGIO/SIGURG for a descriptor,
+# or which signal that is: a descriptor owned by another process (or group) would deliver a
+# signal of the sample's choosing, SIGKILL included, past the "signals only to itself" rule.
+# The kernel reads both commands as 32-bit unsigned ints, so the low word is exact.
+_FCNTL_SIGIO_OWNER = (8, 10, 15)  # F_SETOWN, F_SETSIG, F_SETOWN_EX
+_IOCTL_SIGIO_OWNER = (0x8901, 0x8902)  # FIOSETOWN, SIOCSPGRP
 
 
 def supported() -> bool:
@@ -187,6 +196,8 @@ def build(own_pid: int) -> bytes:
     emit(_JEQ_K, nr["clone3"], "enosys", 0)
     emit(_JEQ_K, nr["clone"], "clone", 0)
     emit(_JEQ_K, nr["socket"], "socket", 0)
+    emit(_JEQ_K, nr["fcntl"], "fcntl", 0)
+    emit(_JEQ_K, nr["ioctl"], "ioctl", 0)
     for name in _SELF_SIGNAL:
         emit(_JEQ_K, nr[name], "self_signal", 0)
     for name in _DENY:
@@ -198,6 +209,16 @@ def build(own_pid: int) -> bytes:
     label("socket")  # AF_UNIX only (no network even where the host has one)
     emit(_LD_W_ABS, _OFF_ARG0_LO)
     emit(_JEQ_K, _AF_UNIX, "allow", "eperm")
+    label("fcntl")  # no SIGIO owner or signal (second argument: the command)
+    emit(_LD_W_ABS, _OFF_ARG1_LO)
+    for cmd in _FCNTL_SIGIO_OWNER:
+        emit(_JEQ_K, cmd, "eperm", 0)
+    emit(_RET_K, _RET_ALLOW)
+    label("ioctl")
+    emit(_LD_W_ABS, _OFF_ARG1_LO)
+    for cmd in _IOCTL_SIGIO_OWNER:
+        emit(_JEQ_K, cmd, "eperm", 0)
+    emit(_RET_K, _RET_ALLOW)
     label("self_signal")  # the target PID (first argument) must be the child itself
     emit(_LD_W_ABS, _OFF_ARG0_LO)
     emit(_JEQ_K, own_pid & 0xFFFFFFFF, "allow", "eperm")

@@ -611,26 +611,43 @@ def f():
     }
 '''
 
-_SETOWN_HOLE = ("HOLE: fcntl F_SETOWN/F_SETOWN_EX/F_SETSIG and ioctl FIOSETOWN/SIOCSPGRP are "
-                "allowed, so SIGIO (set to any signal, SIGKILL included) can be aimed at any "
-                "process of the sample's UID; with the process backend run by a non-root user "
-                "that is the supervisor and codeeff itself (shown: the supervisor is killed)")
+# Ordinary descriptor control must still work under the filter.
+_FCNTL_ORDINARY = HELPERS + '''
+import fcntl, termios
+def f():
+    r, w = os.pipe()
+    os.write(w, b"abc")
+    flags = fcntl.fcntl(r, fcntl.F_GETFL)
+    fcntl.fcntl(r, fcntl.F_SETFL, flags | os.O_NONBLOCK)
+    ready = struct.unpack("i", fcntl.ioctl(r, termios.FIONREAD, struct.pack("i", 0)))[0]
+    return [os.get_blocking(r), ready, fcntl.fcntl(r, fcntl.F_GETOWN)]
+'''
 
 
 @pytest.mark.docker
-@pytest.mark.xfail(strict=True, reason=_SETOWN_HOLE)
 def test_sigio_ownership_cannot_target_other_processes(docker_sandbox: Sandbox) -> None:
+    """Regression: F_SETOWN/F_SETOWN_EX/F_SETSIG and FIOSETOWN/SIOCSPGRP were allowed, so
+    SIGIO (as any signal, SIGKILL included) could be aimed at other processes of the
+    sample's UID past the "signals only to itself" rule; the child filter now refuses them."""
     exe = docker_sandbox.run(Program(_SETOWN, "f"), Payload.from_args([]), SMALL)
     assert exe.verdict is V.OK, exe
     _all_denied(exe)
 
 
-@pytest.mark.xfail(strict=True, reason=_SETOWN_HOLE)
 def test_process_sigio_ownership_cannot_target_other_processes(
         process_sandbox: Sandbox) -> None:
+    """Regression (process backend, where the supervisor and codeeff may share the sample's
+    UID): SIGIO ownership set to the supervisor let a sample SIGKILL it."""
     exe = process_sandbox.run(Program(_SETOWN, "f"), Payload.from_args([]), SMALL)
     assert exe.verdict is V.OK, exe
     _all_denied(exe)
+
+
+def test_process_ordinary_fcntl_and_ioctl_still_work(process_sandbox: Sandbox) -> None:
+    """Control for the SIGIO rule: only the owner commands are refused."""
+    exe = process_sandbox.run(Program(_FCNTL_ORDINARY, "f"), Payload.from_args([]), SMALL)
+    assert exe.verdict is V.OK, exe
+    assert exe.value == [False, 3, 0], exe
 
 
 
