@@ -12,6 +12,9 @@ The container (options in :func:`container_options`, reasons beside each):
   Debian's Docker 20.10 default profile still allows io_uring and ptrace.
 * ``pids_limit``, ``mem_limit == memswap_limit`` (no swap), ``ulimits`` (nofile, fsize, core),
   ``cpuset_cpus`` pinned (the last core by default), ``ipc_mode="none"``.
+* ``pids_limit`` is what bounds a sample's threads: ``RLIMIT_NPROC`` would count the shared
+  sample UID's tasks on the whole host, so one sandbox's threads could starve another's. The
+  supervisor sets it only if the container has no finite pids limit (``--nproc-scope cgroup``).
 * ``init=True``: docker-init is PID 1 and reaps orphans; the supervisor is not PID 1.
 * ``log_config=none``: nothing is logged through dockerd; the child's output goes to
   /dev/null inside, so no sample byte ever crosses the daemon.
@@ -154,7 +157,9 @@ def container_options(config: SandboxConfig, image: str, cpus: tuple[int, ...], 
         "image": image,
         "command": ["--sample-uid", str(SAMPLE_UID), "--sample-gid", str(SAMPLE_UID),
                     "--sweep", "uid", "--cgroup", "auto", "--cache-bytes", str(cache),
-                    "--nproc", str(config.pids_limit)],
+                    # The pids cgroup (pids_limit) bounds this container's threads; the host-wide
+                    # RLIMIT_NPROC of the shared sample UID only applies where it is missing.
+                    "--nproc", str(config.pids_limit), "--nproc-scope", "cgroup"],
         "user": "0:0",
         "cap_drop": ["ALL"],
         "cap_add": list(_SUPERVISOR_CAPS),

@@ -199,6 +199,17 @@ class _Cgroup:
         except ValueError:
             return None
 
+    def tasks_limit(self) -> int | None:
+        """The cgroup's finite task limit (``pids.max`` next to ``pids.current``), if any."""
+        if self.pids_path is None:
+            return None
+        path = os.path.join(os.path.dirname(self.pids_path), "pids.max")
+        try:
+            with open(path, "rb") as f:
+                return int(f.read())
+        except (OSError, ValueError):  # "max" (no limit) or no controller
+            return None
+
 
 def probe_cgroup() -> _Cgroup:
     """Find the CPU, OOM and task counters of the cgroup we run in (v2 first, then v1)."""
@@ -318,7 +329,7 @@ class _ChildPlan:
     __slots__ = ("nproc", "rlimits")
 
     def __init__(self, rlimits: list[tuple[int, tuple[int, int]]],
-                 nproc: tuple[int, int]) -> None:
+                 nproc: tuple[int, int] | None) -> None:
         self.rlimits = rlimits
         self.nproc = nproc
 
@@ -347,6 +358,8 @@ def _plan_child(cfg: _Config, limits: _Limits) -> _ChildPlan:
     for res, value in wanted:
         value = cfg.clip(res, value)
         rlimits.append((res, (value, value)))
+    if cfg.nproc is None:
+        return _ChildPlan(rlimits, None)
     nproc = cfg.clip(resource.RLIMIT_NPROC, cfg.nproc)
     return _ChildPlan(rlimits, (nproc, nproc))
 
@@ -380,8 +393,9 @@ def _child_setup(cfg: _Config, plan: _ChildPlan, args: tuple[Any, ...],
         os.setresuid(cfg.sample_uid, cfg.sample_uid, cfg.sample_uid)
         if os.getuid() != cfg.sample_uid or os.geteuid() != cfg.sample_uid:
             raise OSError("uid drop failed")
-        # NPROC counts tasks of the real UID; the child filter already forbids new processes,
-        # this keeps thread bombs well under the container's pids limit too.
+    if plan.nproc is not None:
+        # NPROC counts the tasks of the real UID on the whole host; it bounds thread bombs
+        # only where no pids cgroup bounds this sandbox (see ``_nproc_rule``).
         setrlimit(resource.RLIMIT_NPROC, plan.nproc)
     # Set after the UID change (which clears it): die with the supervisor.
     cfg.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -466,7 +480,7 @@ class _Config:
 
     def __init__(self, *, sample_uid: int | None, sample_gid: int, sweep: str, cgroup: _Cgroup,
                  wire: types.ModuleType, childfilter: types.ModuleType | None,
-                 libc: ctypes.CDLL, supervisor_pid: int, nproc: int) -> None:
+                 libc: ctypes.CDLL, supervisor_pid: int, nproc: int | None) -> None:
         self.sample_uid = sample_uid
         self.sample_gid = sample_gid
         self.sweep = sweep  # "uid" (kill -1 as the sample UID, then /proc check), "session", "none"
@@ -474,7 +488,7 @@ class _Config:
         self.wire = wire
         self.childfilter = childfilter
         self.supervisor_pid = supervisor_pid
-        self.nproc = nproc
+        self.nproc = nproc  # RLIMIT_NPROC of each child; None: the pids cgroup bounds tasks
         self.prctl = libc.prctl  # resolved once: a child must not pay for dlsym
         self.filter = childfilter.prepare(libc) if childfilter is not None else None
         self.null_fd = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
@@ -953,6 +967,23 @@ def _serve(cfg: _Config, chan: _Channel, programs: _LRU, payloads: _LRU) -> None
                         "detail": f"{type(exc).__name__}: {exc}"[:500]})
 
 
+def _nproc_rule(nproc: int, scope: str, cgroup: _Cgroup) -> int | None:
+    """The RLIMIT_NPROC each child gets, or None for none.
+
+    ``RLIMIT_NPROC`` counts every task of the child's real UID on the whole host, not in this
+    sandbox: with every container running samples as the same UID and no user namespace, a
+    sample holding threads in one sandbox would make thread creation fail in another. With
+    ``scope == "cgroup"`` (the docker backend) the container's pids cgroup bounds the tasks of
+    this sandbox alone, so the rlimit is left unset when that cgroup has a finite limit; the
+    child filter forbids new processes either way. Without such a limit, ``nproc`` applies.
+    """
+    if scope not in ("uid", "cgroup"):
+        raise SystemExit(f"--nproc-scope must be uid or cgroup, not {scope!r}")
+    if scope == "cgroup" and cgroup.tasks_limit() is not None:
+        return None
+    return nproc
+
+
 def _parse_args(argv: list[str]) -> dict[str, str]:
     opts: dict[str, str] = {}
     it = iter(argv)
@@ -968,7 +999,8 @@ def main(argv: list[str] | None = None) -> int:
 
     Options: ``--sample-uid N`` (drop children to this UID; required when running as root),
     ``--sample-gid N``, ``--sweep uid|session|none``, ``--cgroup auto|off``,
-    ``--cache-bytes N`` (payload LRU budget), ``--nproc N``.
+    ``--cache-bytes N`` (payload LRU budget), ``--nproc N`` (RLIMIT_NPROC of each child) and
+    ``--nproc-scope uid|cgroup`` (see :func:`_nproc_rule`).
     """
     opts = _parse_args(sys.argv[1:] if argv is None else argv)
     # Keep our own folder off sys.path: children must not import the harness's files.
@@ -992,7 +1024,8 @@ def main(argv: list[str] | None = None) -> int:
         childfilter=childfilter if use_filter else None,
         libc=ctypes.CDLL(None, use_errno=True),
         supervisor_pid=os.getpid(),
-        nproc=int(opts.get("nproc") or 256),
+        nproc=_nproc_rule(int(opts.get("nproc") or 256), opts.get("nproc-scope", "uid"),
+                          cgroup),
     )
     if cfg.sweep == "uid" and sample_uid is None:
         raise SystemExit("--sweep uid needs --sample-uid")
@@ -1010,6 +1043,8 @@ def main(argv: list[str] | None = None) -> int:
         "hash_seed": os.environ.get("PYTHONHASHSEED"),
         "cpus": sorted(os.sched_getaffinity(0)),
         "subreaper": cfg.children_fd is not None,
+        "nproc": cfg.nproc,
+        "tasks_limit": cgroup.tasks_limit(),
     })
     try:
         _serve(cfg, chan, _LRU(cache // 8), _LRU(cache))

@@ -682,10 +682,10 @@ def f():
 
 
 @pytest.mark.docker
-@pytest.mark.xfail(strict=True, reason="HOLE: RLIMIT_NPROC counts the tasks of UID 10001 "
-                   "host-wide (no user namespace), so threads held by a sample in one "
-                   "sandbox make thread creation fail for an honest program in another lane")
 def test_threads_in_one_sandbox_do_not_starve_another(docker_image: str) -> None:
+    """Regression: RLIMIT_NPROC counts the tasks of UID 10001 host-wide (no user namespace), so
+    threads held by a sample in one sandbox made thread creation fail for an honest program in
+    another lane; the docker backend now bounds threads with each container's pids cgroup."""
     import threading
 
     cores = sorted(os.sched_getaffinity(0))
@@ -715,6 +715,10 @@ def test_threads_in_one_sandbox_do_not_starve_another(docker_image: str) -> None
         finally:
             hog.join()
         assert held["hog"].verdict is V.OK and held["hog"].value >= 32, held
+        # Still bounded: the container's pids limit (64 tasks, init and supervisor included).
+        assert held["hog"].value < 64, held
+        assert hog_box.info.get("nproc") is None, hog_box.info  # type: ignore[attr-defined]
+        assert hog_box.info.get("tasks_limit") == 64, hog_box.info  # type: ignore[attr-defined]
         failed = [v for v in victims if v.verdict is not V.OK or v.value != 8]
         assert victims and not failed, (
             f"{len(failed)} of {len(victims)} runs of an honest program in another sandbox "
