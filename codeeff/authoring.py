@@ -8,8 +8,10 @@ band (else a size is suggested); and every known-slow solution is separated from
 its ENAMEL efficiency score must stay at or below a threshold, otherwise the generator is too
 weak to tell the two apart.
 
-The reference and the slow solutions run through the sandbox API like any sample; the
-generators and checkers run here, on the host.
+The reference and the slow solutions run through the sandbox API like any sample, with the
+scoring engine's structure: the reference in one sandbox, each slow solution in another one,
+recycled after it (a child inherits its supervisor's memory, so programs of different origin
+never share one). The generators and checkers run here, on the host.
 """
 
 from __future__ import annotations
@@ -240,14 +242,18 @@ def check_problem(
     config: CheckConfig,
     *,
     other_digest: str | None = None,
+    slow_sandbox: Sandbox | None = None,
 ) -> ProblemCheck:
     """Check one problem (see the module docstring).
 
     Args:
         problem: The problem.
-        sandbox: An open sandbox to run the reference and the slow solutions in.
+        sandbox: An open sandbox to run the reference in.
         config: Band, threshold, repetitions.
         other_digest: The input digest another process computed (None skips that check).
+        slow_sandbox: Another open sandbox on the same core(s) for the known-slow solutions,
+            never given the reference, recycled after each; ``None`` runs them in ``sandbox``
+            (they are trusted code).
     """
     start = time.perf_counter()
     spec = problem.spec
@@ -352,11 +358,13 @@ def check_problem(
     except ValueError as exc:
         findings.append(Finding(Severity.ERROR, f"no time limit can be computed: {exc}"))
         return done(ref_level_times_s=tuple(ref_times))
-    slow_checks = [
-        _check_slow(problem, name, source, inputs, payloads, expected, ref_times, limit,
-                    weights, config, sandbox, findings)
-        for name, source in problem.slow.items()
-    ]
+    slow_checks = []
+    for name, source in problem.slow.items():
+        slow_checks.append(_check_slow(
+            problem, name, source, inputs, payloads, expected, ref_times, limit, weights,
+            config, slow_sandbox if slow_sandbox is not None else sandbox, findings))
+        if slow_sandbox is not None:
+            slow_sandbox.recycle()  # the next one starts in a fresh environment
     return done(ref_level_times_s=tuple(ref_times), time_limit_s=limit,
                 suggested_sizes=suggested, slow=tuple(slow_checks))
 
@@ -467,12 +475,15 @@ def check_problems(
     if config.cross_process:
         others = _cross_process_digests(problem_set, [p.id for p in chosen], config.seed)
     results: list[ProblemCheck] = []
-    with _open_sandbox(sandbox_config) as sandbox:
+    # The reference's sandbox and the slow solutions' one, on the same core(s).
+    with _open_sandbox(sandbox_config) as sandbox, \
+            _open_sandbox(sandbox_config) as slow_sandbox:
         for i, problem in enumerate(chosen):
             if progress is not None:
                 progress(problem.id, i, len(chosen))
             result = check_problem(problem, sandbox, config,
-                                   other_digest=(others or {}).get(problem.id))
+                                   other_digest=(others or {}).get(problem.id),
+                                   slow_sandbox=slow_sandbox)
             if others is None and config.cross_process:
                 result = replace(result, findings=(*result.findings, Finding(
                     Severity.WARNING, "the cross-process determinism check could not run")))

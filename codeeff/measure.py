@@ -1,20 +1,30 @@
-"""Repeated, interleaved timing of programs on one input, with a no-op baseline.
+"""Repeated, interleaved timing of programs on one input, each with its sandbox's no-op baseline.
 
 This is the engine's one measurement primitive: scoring and ``problems check`` both call
 :func:`measure_case`. For one input (payload) it runs each program ``R`` times in a round-robin
-order (reference, sample, no-op baseline, …, with the starting program rotated each round), so
+order (reference, sample, no-op baselines, …, with the starting program rotated each round), so
 that drift of the machine hits every program alike. Every execution is a fresh process forked by
 the sandbox's supervisor; the times come from outside the child.
 
-The charged time of one repetition is its CPU time minus the baseline, the Hodges–Lehmann
-estimate of the no-op program's CPU time through the same path (fork, exec of a trivial source,
-call, result encoding, exit), clamped at 0. Without the subtraction, ratios of short functions
-would be biased towards 1.
+**One sandbox per program of another trust.** Each program names the sandbox it runs in. A child
+is forked from its sandbox's supervisor and inherits its memory, which holds every program and
+result that sandbox staged, so a sample must never share a sandbox with the reference or with
+another sample: the engine gives the reference a trusted sandbox and each sample a fresh
+untrusted one, pinned to the same core(s) so that they are timed alike.
+
+The charged time of one repetition is its CPU time minus the baseline *of its own sandbox*: the
+Hodges–Lehmann estimate of the no-op program's CPU time through the same path (fork, exec of a
+trivial source, call, result encoding, exit), clamped at 0. Without the subtraction, ratios of
+short functions would be biased towards 1; the baseline is per sandbox because the fork cost
+grows with what the supervisor holds.
 
 Repetitions adapt (:class:`RepeatPolicy`): every program gets at least ``min_reps``; a program
 whose relative dispersion stays above the target gets more, up to ``max_reps``; what is still
 noisy then is flagged (``noisy``). A program whose execution is not OK stops repeating: one
 killed repetition censors the whole test case, as in ENAMEL.
+
+Repetitions are compared by :attr:`~codeeff.sandbox.Execution.value_digest` (the digest of the
+raw encoded result); only the first decoded value of each program is kept.
 """
 
 from __future__ import annotations
@@ -42,7 +52,7 @@ class RepeatPolicy:
     target_rel_mad: float = 0.05
     """Relative MAD above which a program gets more repetitions (and is flagged if it stays)."""
     baseline_reps: int = 3
-    """Repetitions of the no-op baseline per input (it is cheap and stable)."""
+    """Repetitions of the no-op baseline per input and per sandbox (it is cheap and stable)."""
 
     def __post_init__(self) -> None:
         if self.min_reps < 1 or self.max_reps < self.min_reps:
@@ -68,7 +78,7 @@ class Measurement:
     wall_s: tuple[float, ...]
     """Wall time of each repetition."""
     net_s: tuple[float, ...]
-    """``cpu_s`` minus the baseline, clamped at 0."""
+    """``cpu_s`` minus ``baseline_s``, clamped at 0."""
     time_s: float
     """Hodges–Lehmann estimate of ``net_s``; ``inf`` when the case is censored or failed."""
     rel_mad: float
@@ -80,6 +90,12 @@ class Measurement:
     detail: str
     suspicious: bool
     """Some repetition was flagged by the sandbox (work outside the measured process…)."""
+    baseline_s: float = 0.0
+    """The baseline subtracted: Hodges–Lehmann no-op CPU time in this program's sandbox (prior
+    runs pooled; 0 when not measured)."""
+    baseline_runs: tuple[float, ...] = ()
+    """CPU times of the no-op runs this call made in this program's sandbox (not the prior
+    ones); programs sharing a sandbox share them."""
 
     @property
     def censored(self) -> bool:
@@ -92,12 +108,8 @@ class CaseMeasurement:
     """The measurements of several programs on one input."""
 
     payload_digest: str
-    baseline_s: float
-    """Hodges–Lehmann CPU time of the no-op program (0 when not measured), prior runs pooled."""
-    baseline_runs: tuple[float, ...]
-    """CPU times of the no-op runs made by this call (not the prior ones)."""
     programs: tuple[Measurement, ...]
-    """One per program, in the order they were given."""
+    """One per program, in the order they were given (each with its sandbox's baseline)."""
 
 
 def _rel_mad(values: Sequence[float]) -> float:
@@ -108,10 +120,15 @@ def _rel_mad(values: Sequence[float]) -> float:
 
 
 class _Acc:
-    """Accumulates the repetitions of one program."""
+    """Accumulates the repetitions of one program, keeping only the first decoded value."""
 
     def __init__(self) -> None:
-        self.runs: list[Execution] = []
+        self.cpu: list[float] = []
+        self.wall: list[float] = []
+        self.peaks: list[int] = []
+        self.value: Any = None
+        self.digest: str | None = None
+        self.agree = True
         self.failed: Execution | None = None
 
     @property
@@ -119,106 +136,144 @@ class _Acc:
         return self.failed is None
 
     def add(self, ex: Execution) -> None:
-        if ex.verdict is Verdict.OK:
-            self.runs.append(ex)
-        else:
+        if ex.peak_rss_bytes is not None:
+            self.peaks.append(ex.peak_rss_bytes)
+        if ex.verdict is not Verdict.OK:
             self.failed = ex
+            return
+        if not self.cpu:
+            self.value, self.digest = ex.value, ex.value_digest
+        elif self.agree:
+            # Equal raw encodings are equal values, NaN included (NaN != NaN once decoded);
+            # without digests (an older backend) the decoded values are compared.
+            if self.digest is not None and ex.value_digest is not None:
+                self.agree = ex.value_digest == self.digest
+            else:
+                self.agree = ex.value == self.value
+        self.cpu.append(ex.cpu_s)
+        self.wall.append(ex.wall_s)
 
 
-def _finish(acc: _Acc, baseline: float, policy: RepeatPolicy) -> Measurement:
-    runs = acc.runs
-    cpu = tuple(r.cpu_s for r in runs)
-    wall = tuple(r.wall_s for r in runs)
+def _finish(acc: _Acc, baseline: float, runs: Sequence[float],
+            policy: RepeatPolicy) -> Measurement:
+    cpu = tuple(acc.cpu)
     net = tuple(max(0.0, c - baseline) for c in cpu)
-    peaks = [r.peak_rss_bytes for r in runs if r.peak_rss_bytes is not None]
-    if acc.failed is not None:
-        peaks += [acc.failed.peak_rss_bytes] if acc.failed.peak_rss_bytes is not None else []
-    first = runs[0].value if runs else None
-    agree = all(r.value == first for r in runs[1:]) if runs else True
     rel = _rel_mad(net)
     failed = acc.failed
     return Measurement(
         verdict=failed.verdict if failed is not None else Verdict.OK,
-        value=first if failed is None else None,
-        values_agree=agree,
+        value=acc.value if failed is None else None,
+        values_agree=acc.agree,
         cpu_s=cpu,
-        wall_s=wall,
+        wall_s=tuple(acc.wall),
         net_s=net,
         time_s=float(hodges_lehmann(net)) if failed is None and net else math.inf,
         rel_mad=rel,
         noisy=failed is None and not math.isnan(rel) and rel > policy.target_rel_mad,
-        peak_rss_bytes=max(peaks) if peaks else None,
+        peak_rss_bytes=max(acc.peaks) if acc.peaks else None,
         error=failed.error if failed is not None else None,
         detail=failed.detail if failed is not None else "",
-        suspicious=any(r.verdict is Verdict.SUSPICIOUS for r in runs)
-        or (failed is not None and failed.verdict is Verdict.SUSPICIOUS),
+        suspicious=failed is not None and failed.verdict is Verdict.SUSPICIOUS,
+        baseline_s=baseline,
+        baseline_runs=tuple(runs),
     )
 
 
 def measure_case(
-    sandbox: Sandbox,
+    sandboxes: Sandbox | Sequence[Sandbox],
     programs: Sequence[Program],
     payload: Payload,
     limits: Sequence[Limits],
     policy: RepeatPolicy,
     *,
     baseline: bool = True,
-    baseline_prior: Sequence[float] = (),
+    baseline_prior: Sequence[Sequence[float]] = (),
 ) -> CaseMeasurement:
-    """Time each program on ``payload``, interleaved, with a no-op baseline.
+    """Time each program on ``payload`` in its own sandbox, interleaved, with no-op baselines.
+
+    Programs given the same sandbox object share it (and its baseline); give the reference and
+    each sample their own sandbox, pinned to the same core(s): a child inherits its supervisor's
+    memory, so a program can read whatever else was staged in its sandbox (see the module
+    docstring). Each round runs every program once, in an order rotated each round, then one
+    no-op per distinct sandbox (for the first ``policy.baseline_reps`` rounds).
 
     Args:
-        sandbox: An open sandbox; all programs run in it, on the same pinned core.
+        sandboxes: One open sandbox per program, or a single sandbox shared by all (only for
+            programs of the same trust, e.g. a problem's own trusted solutions).
         programs: The programs to compare (e.g. the reference and one sample).
         payload: The encoded arguments of the call.
         limits: One :class:`Limits` per program (the reference may get a wider limit).
         policy: How many repetitions.
-        baseline: Measure and subtract the no-op baseline (False: untimed correctness runs).
-        baseline_prior: No-op CPU times of earlier calls on the same payload and sandbox core,
-            pooled with this call's (so a call may make as few as one baseline run).
+        baseline: Measure and subtract the no-op baselines (False: untimed correctness runs).
+        baseline_prior: Per program, no-op CPU times of earlier calls on the same payload in
+            an equivalent sandbox on the same core, pooled with this call's (so a call may make
+            as few as one baseline run); empty for none. Programs sharing a sandbox use the
+            prior of the first of them.
 
     Returns:
-        One :class:`Measurement` per program, in order, and the baseline used.
+        One :class:`Measurement` per program, in order, each with the baseline it was charged.
 
     Raises:
-        ValueError: if ``programs`` is empty or ``limits`` does not match it.
+        ValueError: if ``programs`` is empty, or ``sandboxes``, ``limits`` or
+            ``baseline_prior`` do not match it.
+        SandboxError: if a sandbox cannot run the no-op baseline.
     """
     if not programs:
         raise ValueError("measure_case needs at least one program")
-    if len(limits) != len(programs):
-        raise ValueError(f"{len(programs)} programs but {len(limits)} limits")
+    n = len(programs)
+    boxes = list(sandboxes) if isinstance(sandboxes, Sequence) else [sandboxes] * n
+    if len(boxes) != n:
+        raise ValueError(f"{n} programs but {len(boxes)} sandboxes")
+    if len(limits) != n:
+        raise ValueError(f"{n} programs but {len(limits)} limits")
+    if baseline_prior and len(baseline_prior) != n:
+        raise ValueError(f"{n} programs but {len(baseline_prior)} baseline priors")
+    # The distinct sandboxes, by identity, in order of first use; group[i] is program i's.
+    distinct: list[Sandbox] = []
+    group: list[int] = []
+    for box in boxes:
+        at = next((g for g, b in enumerate(distinct) if b is box), None)
+        if at is None:
+            distinct.append(box)
+            at = len(distinct) - 1
+        group.append(at)
+    members = [[i for i in range(n) if group[i] == g] for g in range(len(distinct))]
     accs = [_Acc() for _ in programs]
-    base_runs: list[float] = []
+    base_runs: list[list[float]] = [[] for _ in distinct]
     noop = Program.noop(programs[0].entry_point)
-    noop_limits = Limits(cpu_s=max(1.0, min(lim.cpu_s for lim in limits)))
+    noop_limits = [Limits(cpu_s=max(1.0, min(limits[i].cpu_s for i in m))) for m in members]
 
     def one_round(rnd: int, which: list[int]) -> None:
         order = which[rnd % len(which):] + which[: rnd % len(which)] if which else []
         for i in order:
             if accs[i].active:
-                accs[i].add(sandbox.run(programs[i], payload, limits[i]))
+                accs[i].add(boxes[i].run(programs[i], payload, limits[i]))
         if baseline and rnd < policy.baseline_reps:
-            ex = sandbox.run(noop, payload, noop_limits)
-            if ex.verdict is Verdict.OK:
-                base_runs.append(ex.cpu_s)
+            for g, box in enumerate(distinct):
+                ex = box.run(noop, payload, noop_limits[g])
+                if ex.verdict is Verdict.OK:
+                    base_runs[g].append(ex.cpu_s)
 
-    everyone = list(range(len(programs)))
+    everyone = list(range(n))
     for rnd in range(policy.min_reps):
         one_round(rnd, everyone)
         if not any(a.active for a in accs):
             break
-    if baseline and policy.baseline_reps and not base_runs:
+    if baseline and policy.baseline_reps and not all(base_runs):
         # A no-op that cannot run means the sandbox is broken; a silent 0 would bias every ratio.
         raise SandboxError("the no-op baseline did not run; the sandbox is not working")
-    pooled = [*baseline_prior, *base_runs] if baseline else []
-    base = float(hodges_lehmann(pooled)) if pooled else 0.0
+    base = [0.0] * len(distinct)
+    if baseline:
+        for g, m in enumerate(members):
+            pooled = [*(baseline_prior[m[0]] if baseline_prior else ()), *base_runs[g]]
+            base[g] = float(hodges_lehmann(pooled)) if pooled else 0.0
 
     rnd = policy.min_reps
     while rnd < policy.max_reps:
         noisy = [
             i for i, a in enumerate(accs)
-            if a.active and len(a.runs) >= 2
-            and _rel_mad([max(0.0, r.cpu_s - base) for r in a.runs]) > policy.target_rel_mad
+            if a.active and len(a.cpu) >= 2
+            and _rel_mad([max(0.0, c - base[group[i]]) for c in a.cpu]) > policy.target_rel_mad
         ]
         if not noisy:
             break
@@ -227,7 +282,6 @@ def measure_case(
 
     return CaseMeasurement(
         payload_digest=payload.digest,
-        baseline_s=base,
-        baseline_runs=tuple(base_runs),
-        programs=tuple(_finish(a, base, policy) for a in accs),
+        programs=tuple(_finish(a, base[group[i]], base_runs[group[i]], policy)
+                       for i, a in enumerate(accs)),
     )

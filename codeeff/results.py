@@ -21,6 +21,11 @@ never mixed.
 Format history:
 
 * 1 (2026-11-28): first version.
+* 2 (2026-11-29): a sample and its reference run in separate sandboxes on the same core, each
+  with its own no-op baseline. :class:`CaseRun` gains ``ref_baseline_s`` (the reference
+  sandbox's no-op runs); ``baseline_s`` of a sample's test is now its own sandbox's. Version-1
+  directories are still read (for ``rescore``: there both sides shared one sandbox, so
+  ``ref_baseline_s`` reads as ``baseline_s``) but never resumed.
 """
 
 from __future__ import annotations
@@ -48,7 +53,9 @@ __all__ = [
     "sample_key",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+"""Format versions this codeeff can read (rescore); only :data:`FORMAT_VERSION` is resumed."""
 
 
 def record_key(*parts: str) -> str:
@@ -89,7 +96,8 @@ class CaseRun:
     ref_cpu_s: tuple[float, ...] = ()
     """Raw CPU times of the reference, interleaved with ``cpu_s`` (timed levels)."""
     baseline_s: tuple[float, ...] = ()
-    """Raw CPU times of the no-op baseline on the same input, interleaved too."""
+    """Raw CPU times of the no-op baseline on the same input in this program's sandbox,
+    interleaved too (for a reference record: the reference's sandbox)."""
     kill_cpu_s: float = 0.0
     """The CPU limit the program ran under."""
     error: str | None = None
@@ -97,22 +105,32 @@ class CaseRun:
     peak_rss_bytes: int | None = None
     noisy: bool = False
     """Dispersion stayed above the target after the maximum repetitions."""
+    ref_baseline_s: tuple[float, ...] = ()
+    """Raw CPU times of the no-op baseline in the reference's sandbox, interleaved with
+    ``ref_cpu_s`` (timed levels of a sample record)."""
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["cpu_s"] = list(self.cpu_s)
         d["ref_cpu_s"] = list(self.ref_cpu_s)
         d["baseline_s"] = list(self.baseline_s)
+        d["ref_baseline_s"] = list(self.ref_baseline_s)
         return d
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> CaseRun:
+        baseline = tuple(d.get("baseline_s", ()))
+        ref_cpu = tuple(d.get("ref_cpu_s", ()))
+        # Version 1 had no ref_baseline_s: reference and sample shared one sandbox's baseline.
+        ref_base = d.get("ref_baseline_s")
         return cls(
             level=int(d["level"]), case=int(d["case"]), verdict=str(d["verdict"]),
-            cpu_s=tuple(d["cpu_s"]), ref_cpu_s=tuple(d.get("ref_cpu_s", ())),
-            baseline_s=tuple(d.get("baseline_s", ())), kill_cpu_s=float(d["kill_cpu_s"]),
+            cpu_s=tuple(d["cpu_s"]), ref_cpu_s=ref_cpu,
+            baseline_s=baseline, kill_cpu_s=float(d["kill_cpu_s"]),
             error=d.get("error"), detail=d.get("detail", ""),
             peak_rss_bytes=d.get("peak_rss_bytes"), noisy=bool(d.get("noisy", False)),
+            ref_baseline_s=tuple(ref_base) if ref_base is not None else (
+                baseline if ref_cpu else ()),
         )
 
 
@@ -227,7 +245,7 @@ class Manifest:
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> Manifest:
         version = d.get("format_version")
-        if version != FORMAT_VERSION:
+        if version not in READABLE_VERSIONS:
             raise ResultsError(
                 f"results format version {version!r} is not supported (this codeeff writes "
                 f"{FORMAT_VERSION})",
@@ -300,6 +318,11 @@ class RunDir:
         """
         hint = ("score into another --out directory; to change only k, weights or a smaller "
                 "alpha use `codeeff rescore`")
+        if old.format_version != new.format_version:
+            raise ResultsError(
+                f"{self.path} was measured by an older codeeff (results format "
+                f"{old.format_version}, this one writes {new.format_version}) with another "
+                "protocol; its results cannot be mixed with new ones", hint=hint)
         if dict(old.measurement) != dict(new.measurement):
             diff = sorted(k for k in set(old.measurement) | set(new.measurement)
                           if old.measurement.get(k) != new.measurement.get(k))

@@ -1,17 +1,22 @@
 """The scoring pipeline: samples in, pass@k and eff@k out (``codeeff.score``, ``codeeff.rescore``).
 
-Protocol, per problem, on one timing lane (a sandbox pinned to one core):
+Protocol, per problem, on one timing lane: two sandboxes pinned to the same core(s), a
+*trusted* one that only ever runs references (and their no-op baseline) and an *untrusted* one
+for samples, recycled before each sample. A sample never shares a sandbox with the reference
+or another sample: a child inherits its supervisor's memory, which holds whatever that sandbox
+staged and returned (the reference's source, its answer on the same input).
 
 1. **Probe.** The reference runs once on every level-0 test (its answers are the expected
-   outputs) and ``probe_reps`` times on every timed test, with the no-op baseline. Its slowest
-   scored level gives a provisional T, and the kill limit ``kill_margin × T + tolerance``:
-   above the final T, so that censoring is exact. Stored in ``references.jsonl``.
-2. **Samples.** Each distinct program (identical programs share a measurement) runs in a fresh
-   container (``recycle()`` before it, unless it is textually the reference, which is trusted):
-   level 0 once per test (correctness, untimed), then every timed test with
-   :func:`~codeeff.measure.measure_case` interleaving reference, sample and no-op baseline. It
-   stops at the first wrong answer, error or kill (ENAMEL: later levels are not run). Stored in
-   ``results.jsonl`` as soon as it is done.
+   outputs) and ``probe_reps`` times on every timed test, with the no-op baseline, in the
+   trusted sandbox. Its slowest scored level gives a provisional T, and the kill limit
+   ``kill_margin × T + tolerance``: above the final T, so that censoring is exact. Stored in
+   ``references.jsonl``.
+2. **Samples.** Each distinct program (identical programs share a measurement) runs in the
+   untrusted sandbox, in a fresh container (``recycle()`` before it): level 0 once per test
+   (correctness, untimed), then every timed test with :func:`~codeeff.measure.measure_case`
+   interleaving reference (trusted sandbox), sample (untrusted sandbox) and each sandbox's
+   no-op baseline. It stops at the first wrong answer, error or kill (ENAMEL: later levels are
+   not run). Stored in ``measurements.jsonl`` as soon as it is done.
 3. **Score.** :mod:`codeeff.scoring` pools the reference repetitions of the problem and turns
    the raw times into scores (also what ``rescore`` does, without running anything).
 
@@ -235,13 +240,15 @@ class _Stats:
                 setattr(self, k, getattr(self, k) + v)
 
 
-class _CountingSandbox:
+class _CountingSandbox(Sandbox):
     """Counts executions (the benchmark's figure of waste) and remembers untrusted runs."""
 
     def __init__(self, inner: Sandbox, stats: _Stats) -> None:
         self.inner = inner
         self.stats = stats
         self.dirty = False
+        """Something ran here that the next program must not see: recycle before it."""
+        self.backend = inner.backend
 
     def run(self, program: Program, payload: Payload, limits: Limits) -> Any:
         self.stats.add(executions=1)
@@ -255,6 +262,20 @@ class _CountingSandbox:
 
     def close(self) -> None:
         self.inner.close()
+
+
+@dataclass(frozen=True)
+class _Lane:
+    """The two sandboxes of one timing lane, pinned to the same core(s)."""
+
+    trusted: _CountingSandbox
+    """Runs only references (and their no-op baseline); may live for the whole run."""
+    untrusted: _CountingSandbox
+    """Runs one sample at a time (and its own no-op baseline); recycled before each sample."""
+
+    def mark_broken(self) -> None:
+        """Recycle both before their next use (after a sandbox error)."""
+        self.trusted.dirty = self.untrusted.dirty = True
 
 
 def _encode(value: Any) -> str:
@@ -276,6 +297,7 @@ def _check(problem: Any, payload: Payload, expected: str, actual: Any) -> bool:
 
 def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
            config: ScoreConfig) -> ReferenceRecord:
+    """The reference alone, in the lane's trusted sandbox ``sb``: expected answers, kill limit."""
     problem = job.problem
     ref = Program(problem.reference, problem.spec.entry_point)
     lim = Limits(cpu_s=config.reference_limit_s, memory_mb=problem.spec.memory_mb)
@@ -302,12 +324,11 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
     worst = 0.0
     for level in range(1, len(inputs.payloads)):
         for case, payload in enumerate(inputs.payloads[level]):
-            cm = measure_case(sb, [ref], payload, [lim], policy)  # type: ignore[arg-type]
-            m = cm.programs[0]
+            m = measure_case(sb, [ref], payload, [lim], policy).programs[0]
             if m.verdict is not Verdict.OK:
                 return failed(f"reference: {m.verdict.value} on level {level} test {case} "
                               f"({m.error or m.detail})")
-            timed.append(CaseRun(level, case, "ok", m.cpu_s, (), cm.baseline_runs,
+            timed.append(CaseRun(level, case, "ok", m.cpu_s, (), m.baseline_runs,
                                  kill_cpu_s=lim.cpu_s, peak_rss_bytes=m.peak_rss_bytes,
                                  noisy=m.noisy))
             expected[level].append(_encode(m.value))
@@ -329,17 +350,23 @@ class _Stopped(Exception):
     """The run is being interrupted: drop the program being measured (it is not recorded)."""
 
 
-def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
+def _measure_program(lane: _Lane, job: _Job, ref_rec: ReferenceRecord,
                      inputs: _Inputs, source: str, config: ScoreConfig,
                      stop: threading.Event | None = None) -> tuple[CaseRun, ...]:
+    """One sample: level 0 in the untrusted sandbox, then each timed test interleaved with the
+    reference in the trusted one. Raises :class:`_SandboxBroke` or :class:`_Stopped`."""
     problem = job.problem
     entry = problem.spec.entry_point
     ref = Program(problem.reference, entry)
     prog = Program(source, entry)
-    trusted = source == problem.reference
-    if sb.dirty or not trusted:
+    ref_sb, sb = lane.trusted, lane.untrusted
+    if ref_sb.dirty:
+        ref_sb.recycle()
+    # A fresh container for every sample; a copy of the reference (trusted code) may reuse a
+    # clean one, and leaves it clean: the next sample recycles it anyway.
+    if sb.dirty or source != problem.reference:
         sb.recycle()
-    sb.dirty = not trusted
+    sb.dirty = source != problem.reference
     base_prior: dict[tuple[int, int], tuple[float, ...]] = {
         (t.level, t.case): t.baseline_s for t in ref_rec.timed}
     base_hl = {key: _hl(v) for key, v in base_prior.items()}
@@ -367,9 +394,9 @@ def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
             if stop is not None and stop.is_set():
                 raise _Stopped
             kill = ref_rec.kill_net_s + base_hl.get((level, case), 0.0)
-            cm = measure_case(sb, [ref, prog], payload,  # type: ignore[arg-type]
+            cm = measure_case([ref_sb, sb], [ref, prog], payload,
                               [ref_lim, Limits(cpu_s=kill, memory_mb=mem)], policy,
-                              baseline_prior=base_prior.get((level, case), ()))
+                              baseline_prior=[base_prior.get((level, case), ()), ()])
             r, s = cm.programs
             if Verdict.SANDBOX_ERROR in (r.verdict, s.verdict):
                 raise _SandboxBroke(s.detail or r.detail or "sandbox error")
@@ -384,9 +411,10 @@ def _measure_program(sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
                     verdict = Verdict.WRONG_ANSWER.value
                 elif not s.values_agree and problem.checker_source is None:
                     verdict, detail = Verdict.WRONG_ANSWER.value, "answers differ between runs"
-            tests.append(CaseRun(level, case, verdict, s.cpu_s, r.cpu_s, cm.baseline_runs,
+            tests.append(CaseRun(level, case, verdict, s.cpu_s, r.cpu_s, s.baseline_runs,
                                  kill_cpu_s=kill, error=s.error, detail=detail,
-                                 peak_rss_bytes=s.peak_rss_bytes, noisy=s.noisy or r.noisy))
+                                 peak_rss_bytes=s.peak_rss_bytes, noisy=s.noisy or r.noisy,
+                                 ref_baseline_s=r.baseline_runs))
             if verdict != "ok":
                 return tuple(tests)
     return tuple(tests)
@@ -400,14 +428,16 @@ def _split(m: Measurement) -> tuple[Measurement, Measurement]:
     return side(slice(0, None, 2)), side(slice(1, None, 2))
 
 
-def _fused(sb: _CountingSandbox, job: _Job, inputs: _Inputs, config: ScoreConfig,
+def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
            key: str, stop: threading.Event | None) -> tuple[ReferenceRecord, SampleRecord]:
     """Reference and a sample that is textually the reference, measured in one pass.
 
     The sample is the trusted reference, so it needs no kill limit and no probe: every timed
-    test interleaves the two (and the baseline) exactly as for any sample, and the level-0
-    answers are the reference's own (the same program on the same input). This is the
-    benchmark's case (references scored as samples) and it saves the probe's executions.
+    test interleaves the two exactly as for any sample (reference in the trusted sandbox, the
+    copy in the untrusted one, each with its own baseline), and the level-0 answers are the
+    reference's own (the same program on the same input). This is the benchmark's case
+    (references scored as samples) and it saves the probe's executions. With
+    ``split_reference_runs`` only the reference is timed, in the trusted sandbox.
     """
     problem = job.problem
     ref = Program(problem.reference, problem.spec.entry_point)
@@ -418,8 +448,12 @@ def _fused(sb: _CountingSandbox, job: _Job, inputs: _Inputs, config: ScoreConfig
     level0: list[CaseRun] = []
     tests: list[CaseRun] = []
     expected: list[list[str]] = [[] for _ in inputs.payloads]
+    sb, copy_sb = lane.trusted, lane.untrusted
     if sb.dirty:
         sb.recycle()
+    if copy_sb.dirty and not config.split_reference_runs:
+        copy_sb.recycle()
+        copy_sb.dirty = False
 
     def failed(what: str) -> tuple[ReferenceRecord, SampleRecord]:
         rec = ReferenceRecord(job.ref_key, problem.id, problem.digest, problem.spec.version,
@@ -442,11 +476,10 @@ def _fused(sb: _CountingSandbox, job: _Job, inputs: _Inputs, config: ScoreConfig
             if stop is not None and stop.is_set():
                 raise _Stopped
             if config.split_reference_runs:
-                cm = measure_case(sb, [ref], payload, [lim], policy)  # type: ignore[arg-type]
+                cm = measure_case(sb, [ref], payload, [lim], policy)
                 r, smp = _split(cm.programs[0])
             else:
-                cm = measure_case(sb, [ref, ref], payload, [lim, lim],  # type: ignore[arg-type]
-                                  policy)
+                cm = measure_case([sb, copy_sb], [ref, ref], payload, [lim, lim], policy)
                 r, smp = cm.programs
             if Verdict.SANDBOX_ERROR in (r.verdict, smp.verdict):
                 raise _SandboxBroke(r.detail or smp.detail or "sandbox error")
@@ -457,8 +490,9 @@ def _fused(sb: _CountingSandbox, job: _Job, inputs: _Inputs, config: ScoreConfig
             expected[level].append(_encode(r.value))
             verdict = "ok" if _check(problem, payload, expected[level][-1], smp.value) else (
                 Verdict.WRONG_ANSWER.value)
-            tests.append(CaseRun(level, case, verdict, smp.cpu_s, r.cpu_s, cm.baseline_runs,
+            tests.append(CaseRun(level, case, verdict, smp.cpu_s, r.cpu_s, smp.baseline_runs,
                                  kill_cpu_s=lim.cpu_s, peak_rss_bytes=smp.peak_rss_bytes,
+                                 ref_baseline_s=r.baseline_runs,
                                  noisy=r.noisy or smp.noisy,
                                  detail="" if verdict == "ok" else "the reference disagrees "
                                  "with itself (non-deterministic)"))
@@ -553,17 +587,17 @@ class _Runner:
                 self.stats.add(inputs_s=time.perf_counter() - t0)
             return job.inputs
 
-    def run_problem(self, sb: _CountingSandbox, job: _Job) -> None:
+    def run_problem(self, lane: _Lane, job: _Job) -> None:
         try:
             inputs = self._inputs(job)
             ref_rec = job.ref_record
             if (ref_rec is None and len(job.programs) == 1
                     and job.programs[0][2] == job.problem.reference):
-                self._run_fused(sb, job, inputs)
+                self._run_fused(lane, job, inputs)
                 return
             if ref_rec is None:
                 t0 = time.perf_counter()
-                ref_rec = _probe(sb, job, inputs, self.config)
+                ref_rec = _probe(lane.trusted, job, inputs, self.config)
                 self.run_dir.append(ref_rec)
                 self.stats.add(probe_s=time.perf_counter() - t0, references=1)
                 self.tick(job.problem.id, "reference")
@@ -578,15 +612,15 @@ class _Runner:
                 self.probing -= 1
                 self.cond.notify_all()
 
-    def _run_fused(self, sb: _CountingSandbox, job: _Job, inputs: _Inputs) -> None:
+    def _run_fused(self, lane: _Lane, job: _Job, inputs: _Inputs) -> None:
         digest, key, _ = job.programs[0]
         t0 = time.perf_counter()
         try:
             try:
-                ref_rec, rec = _fused(sb, job, inputs, self.config, key, self.stop)
+                ref_rec, rec = _fused(lane, job, inputs, self.config, key, self.stop)
             except _SandboxBroke:
-                sb.dirty = True  # one retry in a fresh container
-                ref_rec, rec = _fused(sb, job, inputs, self.config, key, self.stop)
+                lane.mark_broken()  # one retry in fresh containers
+                ref_rec, rec = _fused(lane, job, inputs, self.config, key, self.stop)
         except _Stopped:
             return
         except _SandboxBroke as exc:
@@ -603,7 +637,7 @@ class _Runner:
         self.stats.add(samples_s=wall)
         self.tick(job.problem.id, "sample")
 
-    def run_sample(self, sb: _CountingSandbox, job: _Job, ref_rec: ReferenceRecord,
+    def run_sample(self, lane: _Lane, job: _Job, ref_rec: ReferenceRecord,
                    program: tuple[str, str, str]) -> None:
         digest, key, source = program
         inputs = self._inputs(job)
@@ -611,13 +645,13 @@ class _Runner:
         tests = None
         for attempt in (1, 2):
             try:
-                tests = _measure_program(sb, job, ref_rec, inputs, source, self.config,
+                tests = _measure_program(lane, job, ref_rec, inputs, source, self.config,
                                          self.stop)
                 break
             except _Stopped:
                 return
             except _SandboxBroke as exc:
-                sb.dirty = True  # recycled before the retry
+                lane.mark_broken()  # both recycled before the retry
                 if attempt == 2:
                     with self.stats.lock:
                         self.stats.sandbox_errors.append(f"{job.problem.id}: {exc}")
@@ -630,7 +664,7 @@ class _Runner:
             self.stats.add(samples=1)
         self.tick(job.problem.id, "sample")
 
-    def lane(self, sb: _CountingSandbox) -> None:
+    def lane(self, lane: _Lane) -> None:
         try:
             while True:
                 item = self._next()
@@ -638,10 +672,10 @@ class _Runner:
                     return
                 kind, job, ref_rec, program = item
                 if kind == "problem":
-                    self.run_problem(sb, job)
+                    self.run_problem(lane, job)
                 else:
                     assert ref_rec is not None and program is not None
-                    self.run_sample(sb, job, ref_rec, program)
+                    self.run_sample(lane, job, ref_rec, program)
         except BaseException as exc:
             self.errors.append(exc)
             self.stop.set()
@@ -655,14 +689,20 @@ def _run_lanes(runner: _Runner, jobs: list[_Job], config: ScoreConfig,
     runner.problem_work.extend(jobs)
     n_programs = sum(len(j.programs) for j in jobs)
     sandboxes: list[_CountingSandbox] = []
+    opened: list[_Lane] = []
     threads: list[threading.Thread] = []
     try:
         for cpus in lanes[: max(1, min(len(lanes), n_programs + len(jobs)))]:
             sb_config = SandboxConfig(backend=config.backend, cpus=cpus, image=config.image,
                                       allow_unsafe_process=config.allow_unsafe_process)
-            sandboxes.append(_CountingSandbox(open_sandbox(sb_config), runner.stats))
-        for sb in sandboxes:
-            th = threading.Thread(target=runner.lane, args=(sb,), daemon=True)
+            # Two sandboxes on the same core(s): the reference's and the samples'.
+            pair = []
+            for _ in range(2):
+                pair.append(_CountingSandbox(open_sandbox(sb_config), runner.stats))
+                sandboxes.append(pair[-1])
+            opened.append(_Lane(trusted=pair[0], untrusted=pair[1]))
+        for lane in opened:
+            th = threading.Thread(target=runner.lane, args=(lane,), daemon=True)
             th.start()
             threads.append(th)
         for th in threads:

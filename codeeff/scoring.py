@@ -3,9 +3,12 @@
 Per problem (ENAMEL, Qiu et al. ICLR 2025, Eq. 1-2; see ``estimators``):
 
 1. Reference repetitions of every timed test are pooled: the probe's, and those interleaved
-   with every measured sample of the problem. So are the no-op baseline repetitions.
-   The per-test time is the Hodges–Lehmann estimate of the baseline-subtracted CPU times;
-   the per-level time is the max over the level's tests.
+   with every measured sample of the problem. So are the no-op baseline repetitions, apart per
+   side: the reference's (its trusted sandbox) and the samples' (their own sandboxes, pooled
+   over the problem's samples, one fresh container each on the same core). Each side's times
+   are charged minus its own side's baseline. The per-test time is the Hodges–Lehmann
+   estimate of the baseline-subtracted CPU times; the per-level time is the max over the
+   level's tests.
 2. T = α × the slowest reference level time over the scored levels, never above the recorded
    kill limit minus the tolerance (so that censoring stays exact: every run longer than T was
    either killed or finished, and is scored from min(t, T)).
@@ -143,23 +146,32 @@ def _rel_mad(values: Sequence[float]) -> float | None:
 
 
 class _Pool:
-    """Pooled reference and baseline repetitions of a problem's timed tests."""
+    """Pooled reference and baseline repetitions of a problem's timed tests.
+
+    ``ref_base`` is the baseline of the reference's sandbox, ``base`` that of the samples'
+    sandboxes (the reference's where no sample baseline was measured for a test).
+    """
 
     def __init__(self, ref: ReferenceRecord, records: Sequence[SampleRecord]) -> None:
         self.ref_cpu: dict[tuple[int, int], list[float]] = {}
-        self.base_cpu: dict[tuple[int, int], list[float]] = {}
+        ref_base_cpu: dict[tuple[int, int], list[float]] = {}
+        base_cpu: dict[tuple[int, int], list[float]] = {}
         for t in ref.timed:
             self.ref_cpu.setdefault((t.level, t.case), []).extend(t.cpu_s)
-            self.base_cpu.setdefault((t.level, t.case), []).extend(t.baseline_s)
+            ref_base_cpu.setdefault((t.level, t.case), []).extend(t.baseline_s)
         for rec in records:
             for t in rec.tests:
                 if t.level == 0:
                     continue
                 self.ref_cpu.setdefault((t.level, t.case), []).extend(t.ref_cpu_s)
-                self.base_cpu.setdefault((t.level, t.case), []).extend(t.baseline_s)
-        self.base = {key: float(hodges_lehmann(v)) if v else 0.0
-                     for key, v in self.base_cpu.items()}
-        self.ref_net = {key: _net(v, self.base[key]) for key, v in self.ref_cpu.items()}
+                ref_base_cpu.setdefault((t.level, t.case), []).extend(t.ref_baseline_s)
+                base_cpu.setdefault((t.level, t.case), []).extend(t.baseline_s)
+        self.ref_base = {key: float(hodges_lehmann(v)) if v else 0.0
+                         for key, v in ref_base_cpu.items()}
+        self.base = dict(self.ref_base)
+        self.base.update({key: float(hodges_lehmann(v)) for key, v in base_cpu.items() if v})
+        self.ref_net = {key: _net(v, self.ref_base.get(key, 0.0))
+                        for key, v in self.ref_cpu.items()}
 
     def level_times(self, levels: int, which: slice | None = None) -> list[float | None]:
         out: list[float | None] = [None] * levels

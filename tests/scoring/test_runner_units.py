@@ -1,6 +1,7 @@
-"""The runner's verdict and censoring logic, isolated with a scripted fake sandbox.
+"""The runner's verdict and censoring logic, isolated with scripted fake sandboxes.
 
-The fake only replaces the sandbox (``run``/``recycle``): every other part is the real code.
+The fakes only replace the sandboxes (``run``/``recycle``): every other part is the real code.
+Each lane has two: ``ref`` (trusted, the reference) and ``smp`` (untrusted, one sample at a time).
 End-to-end behaviour with real backends is in ``test_score_process.py`` and
 ``test_score_docker.py``.
 """
@@ -16,6 +17,7 @@ from codeeff.config import ScoreConfig
 from codeeff.runner import (
     _CountingSandbox,
     _Job,
+    _Lane,
     _measure_program,
     _probe,
     _SandboxBroke,
@@ -33,18 +35,32 @@ class ScriptedSandbox(Sandbox):
 
     backend = "fake"
 
-    def __init__(self, script: Callable[[str, tuple, Limits], Execution]) -> None:
+    def __init__(self, script: Callable[[str, tuple, Limits], Execution],
+                 log: list[tuple[str, tuple, Limits]] | None = None) -> None:
         self.script = script
         self.calls: list[tuple[str, tuple, Limits]] = []
+        self.log = log if log is not None else []
+        """Calls of every sandbox of the lane, in the order they were made."""
         self.recycles = 0
+        self.sources: set[str] = set()
+        """Sources run since the last recycle (what a child could find in the supervisor)."""
+        self.held: list[set[str]] = []
+        """The sources each environment held, one set per environment (closed at recycle)."""
 
     def run(self, program: Program, payload: Payload, limits: Limits) -> Execution:
         args = payload.args()
         self.calls.append((program.source, args, limits))
+        self.log.append((program.source, args, limits))
+        self.sources.add(program.source)
         return self.script(program.source, args, limits)
+
+    def environments(self) -> list[set[str]]:
+        return [*self.held, self.sources]
 
     def recycle(self) -> None:
         self.recycles += 1
+        self.held.append(self.sources)
+        self.sources = set()
 
     def close(self) -> None:
         pass
@@ -79,13 +95,24 @@ def problem(toy_problems):
     return toy_problems.problems["toy-sum-squares"]
 
 
+class Fakes:
+    """The two fake sandboxes of a lane and their shared call log."""
+
+    def __init__(self, sample=None) -> None:
+        self.log: list[tuple[str, tuple, Limits]] = []
+        self.ref = ScriptedSandbox(_script(sample), self.log)
+        self.smp = ScriptedSandbox(_script(sample), self.log)
+        stats = _Stats()
+        self.lane = _Lane(_CountingSandbox(self.ref, stats), _CountingSandbox(self.smp, stats))
+        self.stats = stats
+
+
 def _setup(problem, sample=None):
-    fake = ScriptedSandbox(_script(sample))
-    sb = _CountingSandbox(fake, _Stats())
+    fakes = Fakes(sample)
     job = _job(problem)
     inputs = load_inputs(problem, job.tests, 0, None)
-    ref_rec = _probe(sb, job, inputs, CONFIG)
-    return fake, sb, job, inputs, ref_rec
+    ref_rec = _probe(fakes.lane.trusted, job, inputs, CONFIG)
+    return fakes, fakes.lane, job, inputs, ref_rec
 
 
 def test_probe_sets_expected_answers_and_kill_limit(problem):
@@ -99,23 +126,31 @@ def test_probe_sets_expected_answers_and_kill_limit(problem):
 
 
 def test_correct_sample_runs_every_test_interleaved(problem):
-    fake, sb, job, inputs, ref = _setup(problem, lambda a, lim: _ok(_truth(a), 0.002))
-    before = len(fake.calls)
-    tests = _measure_program(sb, job, ref, inputs, "# SAMPLE\n", CONFIG)
+    fakes, lane, job, inputs, ref = _setup(problem, lambda a, lim: _ok(_truth(a), 0.002))
+    before = len(fakes.log)
+    tests = _measure_program(lane, job, ref, inputs, "# SAMPLE\n", CONFIG)
     assert [t.verdict for t in tests] == ["ok"] * 9
-    assert all(len(t.cpu_s) == 3 and len(t.ref_cpu_s) == 3 for t in tests if t.level > 0)
-    assert fake.recycles == 1  # a fresh container before an untrusted sample
-    sources = [s for s, _, _ in fake.calls[before:]]
-    # Round-robin order on a timed test: reference and sample alternate (rotated each round).
-    timed = [s for s in sources if "SAMPLE" in s or s == problem.reference][3:9]
-    assert timed.count(problem.reference) == 3
+    timed_runs = [t for t in tests if t.level > 0]
+    assert all(len(t.cpu_s) == 3 and len(t.ref_cpu_s) == 3 for t in timed_runs)
+    # Each side's own baseline: one no-op per sandbox and test.
+    assert all(len(t.baseline_s) == 1 and len(t.ref_baseline_s) == 1 for t in timed_runs)
+    assert fakes.smp.recycles == 1 and fakes.ref.recycles == 0  # fresh container for a sample
+    sources = [s for s, _, _ in fakes.log[before:]]
+    # Round-robin order on a timed test: reference and sample alternate (rotated each round)
+    # across the two sandboxes, then each sandbox's no-op.
+    first = sources[3:11]
+    assert [("SAMPLE" in s, s == problem.reference) for s in first[:2]] == [
+        (False, True), (True, False)]
+    assert first[2].startswith("def sum_squares(*args") and first[3].startswith(
+        "def sum_squares(*args")
+    assert first[4:6] == ["# SAMPLE\n", problem.reference]  # rotated in round 2
 
 
 def test_wrong_answer_at_level_zero_stops(problem):
     def sample(args, lim):
         return _ok(_truth(args) + (1 if args[0] == [5] else 0), 0.001)
-    _, sb, job, inputs, ref = _setup(problem, sample)
-    tests = _measure_program(sb, job, ref, inputs, "# SAMPLE\n", CONFIG)
+    _, lane, job, inputs, ref = _setup(problem, sample)
+    tests = _measure_program(lane, job, ref, inputs, "# SAMPLE\n", CONFIG)
     assert [(t.level, t.case, t.verdict) for t in tests] == [(0, 0, "ok"), (0, 1, "wrong_answer")]
 
 
@@ -124,12 +159,12 @@ def test_timeout_at_a_timed_level_stops_the_levels_above(problem):
         if len(args[0]) >= 40000:  # level 2: killed at its limit
             return Execution(Verdict.TIMEOUT, lim.cpu_s, lim.cpu_s, error="cpu")
         return _ok(_truth(args), 0.002)
-    fake, sb, job, inputs, ref = _setup(problem, sample)
-    tests = _measure_program(sb, job, ref, inputs, "# SAMPLE\n", CONFIG)
+    fakes, lane, job, inputs, ref = _setup(problem, sample)
+    tests = _measure_program(lane, job, ref, inputs, "# SAMPLE\n", CONFIG)
     assert tests[-1].level == 2 and tests[-1].verdict == "timeout"
     assert tests[-1].cpu_s == () and len(tests[-1].ref_cpu_s) == 3  # reference still pooled
     assert not any(t.level == 3 for t in tests)
-    kills = [lim.cpu_s for s, _, lim in fake.calls if "SAMPLE" in s]
+    kills = [lim.cpu_s for s, _, lim in fakes.smp.calls if "SAMPLE" in s]
     base = 0.0005
     assert min(kills[3:]) >= ref.kill_net_s + base - 1e-12  # kill limit >= T + tolerance
 
@@ -137,18 +172,19 @@ def test_timeout_at_a_timed_level_stops_the_levels_above(problem):
 def test_sandbox_error_is_not_the_samples_fault(problem):
     def sample(args, lim):
         return Execution(Verdict.SANDBOX_ERROR, 0.0, 0.0, detail="supervisor died")
-    _, sb, job, inputs, ref = _setup(problem, sample)
+    _, lane, job, inputs, ref = _setup(problem, sample)
     with pytest.raises(_SandboxBroke):
-        _measure_program(sb, job, ref, inputs, "# SAMPLE\n", CONFIG)
+        _measure_program(lane, job, ref, inputs, "# SAMPLE\n", CONFIG)
 
 
 def test_reference_identical_sample_needs_no_recycle(problem):
-    fake, sb, job, inputs, ref = _setup(problem)
-    _measure_program(sb, job, ref, inputs, problem.reference, CONFIG)
-    assert fake.recycles == 0
-    _measure_program(sb, job, ref, inputs, "# SAMPLE\n" + problem.reference, CONFIG)
-    _measure_program(sb, job, ref, inputs, problem.reference, CONFIG)
-    assert fake.recycles == 2  # before the untrusted one, and after it (dirty) for the next
+    fakes, lane, job, inputs, ref = _setup(problem)
+    _measure_program(lane, job, ref, inputs, problem.reference, CONFIG)
+    assert fakes.smp.recycles == 0
+    _measure_program(lane, job, ref, inputs, "# SAMPLE\n" + problem.reference, CONFIG)
+    _measure_program(lane, job, ref, inputs, problem.reference, CONFIG)
+    assert fakes.smp.recycles == 2  # before the untrusted one, and after it (dirty) for the next
+    assert fakes.ref.recycles == 0  # the trusted sandbox lives on
 
 
 def test_broken_reference_is_recorded(problem):
@@ -165,28 +201,30 @@ def test_broken_reference_is_recorded(problem):
 def test_reference_as_sample_is_measured_in_one_pass(problem):
     from codeeff.runner import _fused
 
-    fake = ScriptedSandbox(_script())
-    sb = _CountingSandbox(fake, _Stats())
+    fakes = Fakes()
     job = _job(problem)
     inputs = load_inputs(problem, job.tests, 0, None)
-    ref, rec = _fused(sb, job, inputs, CONFIG, "key", None)
+    ref, rec = _fused(fakes.lane, job, inputs, CONFIG, "key", None)
     assert ref.error is None and ref.timed == () and ref.kill_net_s > 0
     assert rec.same_as_reference and [t.verdict for t in rec.tests] == ["ok"] * 9
     timed = [t for t in rec.tests if t.level > 0]
-    assert all(len(t.cpu_s) == 3 and len(t.ref_cpu_s) == 3 and t.baseline_s for t in timed)
-    # 3 level-0 runs + 6 timed tests x (3 + 3 + 1 baseline): no probe, no level-0 rerun.
-    assert sb.stats.executions == 3 + 6 * 7
+    assert all(len(t.cpu_s) == 3 and len(t.ref_cpu_s) == 3 and t.baseline_s
+               and t.ref_baseline_s for t in timed)
+    # 3 level-0 runs + 6 timed tests x (3 + 3 + 2 baselines): no probe, no level-0 rerun.
+    assert fakes.stats.executions == 3 + 6 * 8
+    # The copy is timed in the untrusted sandbox, as any sample.
+    assert len([c for c in fakes.smp.calls if c[0] == problem.reference]) == 6 * 3
 
 
 def test_split_reference_runs_halves_the_work(problem):
     from codeeff.runner import _fused
 
-    fake = ScriptedSandbox(_script())
-    sb = _CountingSandbox(fake, _Stats())
+    fakes = Fakes()
     job = _job(problem)
     inputs = load_inputs(problem, job.tests, 0, None)
     config = CONFIG.replace(min_reps=4, max_reps=4, split_reference_runs=True)
-    _, rec = _fused(sb, job, inputs, config, "key", None)
+    _, rec = _fused(fakes.lane, job, inputs, config, "key", None)
     timed = [t for t in rec.tests if t.level > 0]
     assert all(len(t.cpu_s) == 2 and len(t.ref_cpu_s) == 2 for t in timed)
-    assert sb.stats.executions == 3 + 6 * (4 + 1)
+    assert fakes.stats.executions == 3 + 6 * (4 + 1)
+    assert fakes.smp.calls == []
