@@ -7,6 +7,8 @@ and ``process`` backends cannot drift apart.
 
 from __future__ import annotations
 
+import collections
+import hashlib
 import itertools
 import time
 from abc import abstractmethod
@@ -26,7 +28,7 @@ from codeeff.sandbox.base import (
 )
 from codeeff.sandbox.supervisor import PROTOCOL_VERSION, pack_frame
 
-__all__ = ["SupervisedSandbox"]
+__all__ = ["DecodedValues", "SupervisedSandbox", "to_execution"]
 
 _HELLO_TIMEOUT_S = 30.0
 _REQUEST_SLACK_S = 15.0
@@ -123,8 +125,48 @@ def _describe(reply: dict[str, Any]) -> str:
     )
 
 
-def to_execution(report: dict[str, Any], body: bytes, limits: Limits) -> Execution:
+class DecodedValues:
+    """The decoded values of the last few distinct results, by the digest of their encoding.
+
+    Repetitions of a program on one input return the same bytes; decoding each again was a
+    measured bottleneck of scoring. A hit returns the *same* object as before, so a decoded
+    value must be treated as read-only. Bounded by entries and by encoded bytes.
+    """
+
+    def __init__(self, entries: int = 8, max_bytes: int = 64 << 20) -> None:
+        self.entries = entries
+        self.max_bytes = max_bytes
+        self._items: collections.OrderedDict[str, tuple[Any, int]] = collections.OrderedDict()
+        self._bytes = 0
+        self.hits = 0
+        """How many decodes were saved (for tests and benchmarks)."""
+
+    def get(self, digest: str) -> tuple[bool, Any]:
+        """``(True, value)`` if ``digest`` is cached, else ``(False, None)``."""
+        item = self._items.get(digest)
+        if item is None:
+            return False, None
+        self._items.move_to_end(digest)
+        self.hits += 1
+        return True, item[0]
+
+    def put(self, digest: str, value: Any, size: int) -> None:
+        """Remember ``value`` (decoded from ``size`` bytes) under ``digest``."""
+        if size > self.max_bytes or digest in self._items:
+            return
+        self._items[digest] = (value, size)
+        self._bytes += size
+        while len(self._items) > self.entries or self._bytes > self.max_bytes:
+            _, (_, freed) = self._items.popitem(last=False)
+            self._bytes -= freed
+
+
+def to_execution(report: dict[str, Any], body: bytes, limits: Limits,
+                 values: DecodedValues | None = None) -> Execution:
     """Turn a supervisor report into an :class:`Execution`, decoding the value with caps.
+
+    For an OK run the value's digest (SHA-256 of ``body``) is computed here, on the host, and
+    the value is taken from ``values`` when an equal result was decoded recently.
 
     Raises:
         SandboxError: if the report is malformed (a supervisor bug or a broken channel).
@@ -142,17 +184,26 @@ def to_execution(report: dict[str, Any], body: bytes, limits: Limits) -> Executi
     except (KeyError, TypeError, ValueError) as exc:
         raise SandboxError(f"malformed report from the supervisor: {exc}") from exc
     value = None
+    digest = None
     if verdict is Verdict.OK:
-        try:
-            value = wire.decode(body, max_bytes=limits.result_bytes)
-        except wire.WireError as exc:
-            # Our child-side encoder never produces this: the sample wrote to the pipe itself.
-            verdict, error, detail = Verdict.SUSPICIOUS, "malformed result", str(exc)[:200]
+        digest = hashlib.sha256(body).hexdigest()
+        found, value = values.get(digest) if values is not None else (False, None)
+        if not found:
+            try:
+                value = wire.decode(body, max_bytes=limits.result_bytes)
+            except wire.WireError as exc:
+                # Our child-side encoder never produces this: the sample wrote to the pipe.
+                verdict, error, detail = Verdict.SUSPICIOUS, "malformed result", str(exc)[:200]
+                digest = None
+            else:
+                if values is not None:
+                    values.put(digest, value, len(body))
     return Execution(
         verdict=verdict,
         cpu_s=cpu_s,
         wall_s=wall_s,
         value=value,
+        value_digest=digest,
         cgroup_cpu_s=cgroup_cpu_s,
         peak_rss_bytes=peak,
         error=None if error is None else str(error),
@@ -167,6 +218,8 @@ class SupervisedSandbox(Sandbox):
         self.config = config
         self._session: _Session | None = None
         self._closed = False
+        self.decoded = DecodedValues()
+        """Recently decoded results by digest (repetitions are decoded once)."""
         self.recycles = 0
         """How many times the environment was replaced (by ``recycle()`` or after anomalies)."""
 
@@ -225,7 +278,7 @@ class SupervisedSandbox(Sandbox):
         session = self._ensure()
         try:
             report, body = session.execute(program, payload, limits)
-            execution = to_execution(report, body, limits)
+            execution = to_execution(report, body, limits, self.decoded)
         except SandboxError as exc:
             # The supervisor is gone or confused: destroy it; the next run starts a fresh one.
             self._teardown()

@@ -124,7 +124,8 @@ class Execution:
     wall_s: float
     """Wall time over the same window, read by the supervisor."""
     value: Any = None
-    """The decoded return value (plain data), only when ``verdict`` is OK."""
+    """The decoded return value (plain data), only when ``verdict`` is OK. Executions of one
+    sandbox with equal ``value_digest`` may share one decoded object: treat it as read-only."""
     value_digest: str | None = None
     """SHA-256 of the raw encoded return value, only when OK: equal digests mean equal values
     (compare repetitions by it; decoded values are not comparable when they hold NaN)."""

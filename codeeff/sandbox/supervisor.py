@@ -25,6 +25,13 @@ Trust model (the reasons behind the code below):
   ``sys.exit``/``os._exit`` never look like success.
 * The child's stdout and stderr go to ``/dev/null``: sample output never reaches the control
   channel (stdin/stdout of the supervisor) nor dockerd.
+* **Nothing of one run is left where a later child can find it.** Every child inherits the
+  supervisor's whole address space, so a result must never sit in the supervisor's heap or
+  stack: it is read straight from the pipe into a private mapping made after the fork (marked
+  ``MADV_DONTFORK``), sent to the host from there and unmapped; only its 9-byte frame header
+  (tag and length) and, for error frames, the exception name become Python objects. Requests
+  are handled in a function of their own so that no request's locals outlive it, and each
+  child drops every other staged program before READY.
 
 Control protocol on stdin/stdout: frames of ``>II`` (header length, body length), a JSON
 header and raw body bytes, both size-capped. Requests: ``stage_program`` (body: source),
@@ -41,6 +48,7 @@ import ctypes
 import gc
 import json
 import math
+import mmap
 import os
 import resource
 import select
@@ -70,6 +78,8 @@ MAX_BODY_BYTES = 512 << 20
 _SETUP_FAILED = 121  # exit status of a child whose setup failed before READY
 _READY_TIMEOUT_S = 10.0
 _RESULT_TAG_LEN = 9  # one tag byte + eight length bytes
+_ERROR_NAME_BYTES = 300  # of an E/W frame's body, enough for the (cut) exception name
+_MAP_NORESERVE = 0x4000  # Linux, every architecture we support: reserve no swap for the buffer
 _FSIZE_BYTES = 1 << 20
 _NOFILE = 64
 _MEMLOCK_BYTES = 64 << 10
@@ -86,10 +96,14 @@ class FrameError(Exception):
 
 def pack_frame(header: dict[str, Any], body: bytes = b"") -> bytes:
     """Serialise one control frame."""
+    return _frame_head(header, len(body)) + body
+
+
+def _frame_head(header: dict[str, Any], body_size: int) -> bytes:
     head = json.dumps(header, separators=(",", ":")).encode("utf-8")
     if len(head) > MAX_HEADER_BYTES:
         raise FrameError("frame header too large")
-    return FRAME_HEADER.pack(len(head), len(body)) + head + body
+    return FRAME_HEADER.pack(len(head), body_size) + head
 
 
 def _load_sibling(name: str) -> types.ModuleType:
@@ -364,13 +378,17 @@ def _plan_child(cfg: _Config, limits: _Limits) -> _ChildPlan:
     return _ChildPlan(rlimits, (nproc, nproc))
 
 
-def _child_setup(cfg: _Config, plan: _ChildPlan, args: tuple[Any, ...],
+def _child_setup(cfg: _Config, plan: _ChildPlan, args: tuple[Any, ...], programs: _LRU,
                  ready_w: int, go_r: int, res_w: int) -> None:
     """Everything before READY. Not charged; any failure exits with ``_SETUP_FAILED``.
 
     Kept to plain syscalls on values the supervisor prepared: every Python object touched here
     costs copy-on-write faults on the round trip of every execution.
     """
+    # Every other staged program (the child's own is held by its caller's frame): no Python
+    # object of this process may lead the sample to another program's source. Sources are
+    # small, so this costs little; the payloads stay (they are inputs, not answers, and large).
+    programs.items.clear()
     os.setsid()
     for fd in (0, 1, 2):
         os.dup2(cfg.null_fd, fd)
@@ -426,12 +444,12 @@ def _exc_name(exc: BaseException) -> bytes:
 
 
 def _child_main(
-    cfg: _Config, prog: _Program, args: tuple[Any, ...], plan: _ChildPlan,
+    cfg: _Config, prog: _Program, args: tuple[Any, ...], programs: _LRU, plan: _ChildPlan,
     limits: _Limits, ready_w: int, go_r: int, res_w: int,
 ) -> None:
     """The forked child. Never returns."""
     try:
-        _child_setup(cfg, plan, args, ready_w, go_r, res_w)
+        _child_setup(cfg, plan, args, programs, ready_w, go_r, res_w)
     except BaseException:
         os._exit(_SETUP_FAILED)
     # ---- charged from here: compile, module body, the call, encoding the result ----
@@ -642,9 +660,14 @@ def _reap_zombies() -> None:
             return
 
 
-def run_once(cfg: _Config, prog: _Program, args: tuple[Any, ...], limits: _Limits
-             ) -> tuple[dict[str, Any], bytes]:
-    """Fork a child, run the program once, and classify what happened."""
+def run_once(cfg: _Config, prog: _Program, args: tuple[Any, ...], limits: _Limits,
+             programs: _LRU) -> tuple[dict[str, Any], _ResultBuffer | None]:
+    """Fork a child, run the program once, and classify what happened.
+
+    Returns:
+        The report, and for an OK run the buffer holding the result frame (the caller sends
+        its body and must close it).
+    """
     plan = _plan_child(cfg, limits)
     ready_r, ready_w = os.pipe()
     go_r, go_w = os.pipe()
@@ -657,7 +680,7 @@ def run_once(cfg: _Config, prog: _Program, args: tuple[Any, ...], limits: _Limit
         os.close(ready_r)
         os.close(go_w)
         os.close(res_r)
-        _child_main(cfg, prog, args, plan, limits, ready_w, go_r, res_w)
+        _child_main(cfg, prog, args, programs, plan, limits, ready_w, go_r, res_w)
     os.close(ready_w)
     os.close(go_r)
     os.close(res_w)
@@ -680,17 +703,112 @@ def _wait_ready(pid: int, ready_r: int) -> bool:
         return False
 
 
-def _frame_length(chunks: list[bytes]) -> int:
-    head = b"".join(chunks)[:_RESULT_TAG_LEN]
-    return struct.unpack(">Q", head[1:])[0]
+class _FrameInfo:
+    """What the supervisor learns of a result frame without reading a result's body."""
+
+    __slots__ = ("got", "length", "name", "tag")
+
+    def __init__(self, got: int, tag: bytes, length: int, name: bytes) -> None:
+        self.got = got  # bytes received (header included)
+        self.tag = tag  # b"" if fewer than _RESULT_TAG_LEN bytes came
+        self.length = length  # the body length the frame declares
+        self.name = name  # the start of an E/W frame's body (an exception name); else b""
+
+
+class _ResultBuffer:
+    """The child's result frame, read straight into a private anonymous mapping.
+
+    The mapping is made after the fork and marked ``MADV_DONTFORK``, so no child (not even the
+    sweep helper) ever inherits it, and it is unmapped once the body has been sent: the bytes
+    of a result are never in a Python object nor anywhere a later child's copy of this address
+    space could hold them. One byte more than the cap is mapped to detect overflow.
+    """
+
+    __slots__ = ("cap", "got", "map")
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.got = 0
+        self.map = mmap.mmap(-1, cap + 1, flags=mmap.MAP_PRIVATE | _MAP_NORESERVE)
+        try:
+            self.map.madvise(mmap.MADV_DONTFORK)
+        except (AttributeError, OSError):
+            self.map.close()
+            raise
+
+    @property
+    def over(self) -> bool:
+        """More bytes arrived than the cap allows."""
+        return self.got > self.cap
+
+    def fill(self, fd: int) -> int:
+        """Read what ``fd`` has (up to the cap + 1) into the buffer; 0 means end of file.
+
+        Raises:
+            BlockingIOError: if ``fd`` is non-blocking and empty.
+        """
+        with memoryview(self.map) as view:
+            n = os.readv(fd, [view[self.got:]])
+        self.got += n
+        return n
+
+    def frame_end(self) -> int | None:
+        """The size of the complete frame, once its header has arrived."""
+        if self.got < _RESULT_TAG_LEN:
+            return None
+        return _RESULT_TAG_LEN + struct.unpack_from(">Q", self.map, 1)[0]
+
+    def info(self) -> _FrameInfo:
+        """Tag, declared length and (for error frames only) the start of the body."""
+        if self.got < _RESULT_TAG_LEN:
+            return _FrameInfo(self.got, b"", 0, b"")
+        tag = self.map[:1]
+        (length,) = struct.unpack_from(">Q", self.map, 1)
+        name = b""
+        if tag in (b"E", b"W"):
+            name = self.map[_RESULT_TAG_LEN:min(self.got, _RESULT_TAG_LEN + _ERROR_NAME_BYTES)]
+        return _FrameInfo(self.got, tag, length, name)
+
+    def send_body(self, fd: int) -> None:
+        """Write the frame's body (everything after its header) to ``fd``."""
+        with memoryview(self.map) as view:
+            _write_all(fd, view[_RESULT_TAG_LEN:self.got])
+
+    @property
+    def body_size(self) -> int:
+        return max(0, self.got - _RESULT_TAG_LEN)
+
+    def close(self) -> None:
+        """Unmap the buffer (idempotent).
+
+        If a traceback still holds a view of it (a failed write), it stays mapped until that
+        goes; ``MADV_DONTFORK`` keeps it out of every child meanwhile.
+        """
+        with contextlib.suppress(BufferError):
+            self.map.close()
 
 
 def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int, res_r: int
-               ) -> tuple[dict[str, Any], bytes]:
+               ) -> tuple[dict[str, Any], _ResultBuffer | None]:
     if not _wait_ready(pid, ready_r):
         _kill_child(pid)
         _, status, _ = os.wait4(pid, 0)
-        return _setup_failure(status), b""
+        return _setup_failure(status), None
+    buf = _ResultBuffer(limits.result_bytes + _RESULT_TAG_LEN)
+    try:
+        report = _watch(cfg, pid, limits, go_w, res_r, buf)
+    except BaseException:
+        buf.close()
+        raise
+    if report["verdict"] != "ok":
+        buf.close()
+        return report, None
+    return report, buf
+
+
+def _watch(cfg: _Config, pid: int, limits: _Limits, go_w: int, res_r: int,
+           buf: _ResultBuffer) -> dict[str, Any]:
+    """From GO to the reaped child: enforce the limits, read the clocks, classify."""
     ncpu = max(1, len(os.sched_getaffinity(0)))
     try:
         pidfd: int | None = os.pidfd_open(pid)
@@ -703,9 +821,6 @@ def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int,
     t0 = time.monotonic_ns()
     os.write(go_w, b"G")
 
-    cap = limits.result_bytes + _RESULT_TAG_LEN
-    chunks: list[bytes] = []
-    got = 0
     frame_end: int | None = None  # bytes that make a complete result frame, once known
     end: tuple[int, int | None, int] | None = None  # (cpu, cgroup, monotonic) at frame end
     killed: str | None = None
@@ -740,19 +855,16 @@ def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int,
         events = poller.poll(max(1, -(-step // 1_000_000)))
         for fd, _ev in events:
             if fd == res_r:
-                data = os.read(res_r, 1 << 20)
-                if not data:
+                if not buf.fill(res_r):
                     poller.unregister(res_r)
                     res_open = False
                     continue
-                chunks.append(data)
-                got += len(data)
-                if got > cap:
+                if buf.over:
                     killed = "output"
                 elif end is None:
-                    if frame_end is None and got >= _RESULT_TAG_LEN:
-                        frame_end = _RESULT_TAG_LEN + _frame_length(chunks)
-                    if frame_end is not None and got >= frame_end:
+                    if frame_end is None:
+                        frame_end = buf.frame_end()
+                    if frame_end is not None and buf.got >= frame_end:
                         # The result is complete: the end readings, then let the child exit.
                         end = (_process_cpu_ns(pid), cfg.cgroup.cpu_ns(), time.monotonic_ns())
                         with contextlib.suppress(OSError):
@@ -776,16 +888,13 @@ def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int,
     # Drain what the child wrote before it died (the write end is closed now).
     if res_open and killed is None:
         os.set_blocking(res_r, False)
-        while got <= cap:
+        while not buf.over:
             try:
-                data = os.read(res_r, 1 << 20)
+                if not buf.fill(res_r):
+                    break
             except BlockingIOError:
                 break
-            if not data:
-                break
-            chunks.append(data)
-            got += len(data)
-        if got > cap:
+        if buf.over:
             killed = "output"
     _, status, rusage = os.wait4(pid, 0)
     if pidfd is not None:
@@ -805,28 +914,26 @@ def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int,
         "leftovers": len(left),
         "swept_clean": swept_clean,
     }
-    body = b""
     verdict, error, detail = _classify(
-        status, killed, b"".join(chunks) if not killed else b"", limits,
+        status, killed, buf.info() if not killed else None, limits,
         oom_delta=(oom1 - oom0) if oom0 is not None and oom1 is not None else 0,
         cpu_ns=cpu_ns,
     )
-    if verdict == "ok":
-        body = b"".join(chunks)[_RESULT_TAG_LEN:]
     excess = (report["cgroup_ns"] - cpu_ns) if report["cgroup_ns"] is not None else 0
-    allowed = _SUSPICIOUS_EXTRA_NS + _SUSPICIOUS_SHARE * cpu_ns + _SUSPICIOUS_NS_PER_BYTE * got
+    allowed = (_SUSPICIOUS_EXTRA_NS + _SUSPICIOUS_SHARE * cpu_ns
+               + _SUSPICIOUS_NS_PER_BYTE * buf.got)
     anomaly = verdict not in ("ok", "runtime_error")
     if left:
         anomaly = True
         detail = f"{len(left)} process(es) left behind" + ("" if swept_clean else ", sweep failed")
         if verdict == "ok":
-            verdict, error, body = "suspicious", "leftovers", b""
+            verdict, error = "suspicious", "leftovers"
     elif excess > allowed and verdict == "ok":
-        verdict, error, body = "suspicious", "cpu_outside", b""
+        verdict, error = "suspicious", "cpu_outside"
         detail = f"container used {excess / 1e6:.1f} ms of CPU outside the measured process"
         anomaly = True
     report.update(verdict=verdict, error=error, detail=detail, anomaly=anomaly)
-    return report, body
+    return report
 
 
 def _has_exited(pid: int) -> bool:
@@ -843,9 +950,9 @@ def _setup_failure(status: int) -> dict[str, Any]:
     }
 
 
-def _classify(status: int, killed: str | None, frame: bytes, limits: _Limits, *,
+def _classify(status: int, killed: str | None, frame: _FrameInfo | None, limits: _Limits, *,
               oom_delta: int, cpu_ns: int) -> tuple[str, str | None, str]:
-    """Map how the child ended to (verdict, error, detail)."""
+    """Map how the child ended (and what its result frame says) to (verdict, error, detail)."""
     if killed in ("cpu", "wall"):
         what = "CPU" if killed == "cpu" else "wall-clock"
         return "timeout", killed, f"killed at the {what} limit"
@@ -859,19 +966,18 @@ def _classify(status: int, killed: str | None, frame: bytes, limits: _Limits, *,
             return "timeout", "cpu", "killed at the CPU limit (RLIMIT_CPU)"
         return "crashed", _signal_name(sig), f"killed by {_signal_name(sig)}"
     code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
-    if code != 0 or len(frame) < _RESULT_TAG_LEN:
+    if code != 0 or frame is None or not frame.tag:
         return "runtime_error", "exit without result", f"exit status {code} without a result"
-    tag = frame[:1]
-    (length,) = struct.unpack(">Q", frame[1:_RESULT_TAG_LEN])
-    if length != len(frame) - _RESULT_TAG_LEN:
+    tag = frame.tag
+    if frame.length != frame.got - _RESULT_TAG_LEN:
         return "suspicious", "malformed result", "the result frame does not match its length"
-    payload = frame[_RESULT_TAG_LEN:]
     if tag == b"R":
         return "ok", None, ""
     if tag == b"O":
         return "output_limit", "result", f"result larger than {limits.result_bytes} bytes"
     if tag in (b"E", b"W"):
-        name = "".join(c for c in payload.decode("utf-8", "replace") if c.isalnum() or c in "_.")
+        name = "".join(c for c in frame.name.decode("utf-8", "replace")
+                       if c.isalnum() or c in "_.")
         name = name[:100] or "Exception"
         if tag == b"W":
             return "runtime_error", "UnencodableResult", f"the result cannot be encoded ({name})"
@@ -921,50 +1027,76 @@ class _Channel:
     def write(self, header: dict[str, Any], body: bytes = b"") -> None:
         _write_all(self.wfd, pack_frame(header, body))
 
+    def write_head(self, header: dict[str, Any], body_size: int) -> None:
+        """Write a frame's header only; the caller writes exactly ``body_size`` bytes next."""
+        _write_all(self.wfd, _frame_head(header, body_size))
+
 
 def _serve(cfg: _Config, chan: _Channel, programs: _LRU, payloads: _LRU) -> None:
+    # Only the request being handled is ever referenced from this frame: the handler's locals
+    # (sources, bodies, results) die with its frame, before the next request is read.
     while True:
         frame = chan.read()
         if frame is None:
             return
-        header, body = frame
-        op = header.get("op")
-        rid = header.get("id")
-        try:
-            if op == "ping":
-                # The CPUs too: the host may have moved the container since the greeting.
-                chan.write({"op": "pong", "id": rid, "cpus": sorted(os.sched_getaffinity(0))})
-            elif op == "stage_program":
-                src = body.decode("utf-8", "surrogatepass")
-                programs.put(str(header["digest"]), _Program(src, str(header["entry_point"])),
-                             len(body))
-                chan.write({"op": "staged", "id": rid})
-            elif op == "stage_payload":
-                args = cfg.wire.decode(body)
-                if not isinstance(args, (list, tuple)):
-                    raise ValueError("payload is not a sequence of arguments")
-                payloads.put(str(header["digest"]), tuple(args), len(body))
-                chan.write({"op": "staged", "id": rid})
-            elif op == "run":
-                prog = programs.get(str(header["program"]))
-                args = payloads.get(str(header["payload"]))
-                if prog is None or args is None:
-                    missing = "program" if prog is None else "payload"
-                    chan.write({"op": "error", "id": rid, "reason": f"unknown_{missing}"})
-                    continue
-                report, value = run_once(cfg, prog, args, _Limits.from_header(header))
-                report["id"] = rid
-                chan.write(report, value)
-            else:
-                chan.write({"op": "error", "id": rid, "reason": "bad_request",
-                            "detail": f"unknown op {op!r}"[:200]})
-        except (KeyError, ValueError, TypeError, UnicodeError) as exc:
+        _handle(cfg, chan, programs, payloads, frame)
+
+
+def _handle(cfg: _Config, chan: _Channel, programs: _LRU, payloads: _LRU,
+            frame: tuple[dict[str, Any], bytes]) -> None:
+    """Answer one request."""
+    header, body = frame
+    op = header.get("op")
+    rid = header.get("id")
+    try:
+        if op == "ping":
+            # The CPUs too: the host may have moved the container since the greeting.
+            chan.write({"op": "pong", "id": rid, "cpus": sorted(os.sched_getaffinity(0))})
+        elif op == "stage_program":
+            src = body.decode("utf-8", "surrogatepass")
+            programs.put(str(header["digest"]), _Program(src, str(header["entry_point"])),
+                         len(body))
+            chan.write({"op": "staged", "id": rid})
+        elif op == "stage_payload":
+            args = cfg.wire.decode(body)
+            if not isinstance(args, (list, tuple)):
+                raise ValueError("payload is not a sequence of arguments")
+            payloads.put(str(header["digest"]), tuple(args), len(body))
+            chan.write({"op": "staged", "id": rid})
+        elif op == "run":
+            _handle_run(cfg, chan, programs, payloads, header)
+        else:
             chan.write({"op": "error", "id": rid, "reason": "bad_request",
-                        "detail": f"{type(exc).__name__}: {exc}"[:500]})
-        except OSError as exc:
-            # e.g. fork failing at the pids limit: the host recycles the sandbox.
-            chan.write({"op": "error", "id": rid, "reason": "os_error",
-                        "detail": f"{type(exc).__name__}: {exc}"[:500]})
+                        "detail": f"unknown op {op!r}"[:200]})
+    except (KeyError, ValueError, TypeError, UnicodeError) as exc:
+        chan.write({"op": "error", "id": rid, "reason": "bad_request",
+                    "detail": f"{type(exc).__name__}: {exc}"[:500]})
+    except OSError as exc:
+        # e.g. fork failing at the pids limit: the host recycles the sandbox.
+        chan.write({"op": "error", "id": rid, "reason": "os_error",
+                    "detail": f"{type(exc).__name__}: {exc}"[:500]})
+
+
+def _handle_run(cfg: _Config, chan: _Channel, programs: _LRU, payloads: _LRU,
+                header: dict[str, Any]) -> None:
+    rid = header.get("id")
+    prog = programs.get(str(header["program"]))
+    args = payloads.get(str(header["payload"]))
+    if prog is None or args is None:
+        missing = "program" if prog is None else "payload"
+        chan.write({"op": "error", "id": rid, "reason": f"unknown_{missing}"})
+        return
+    report, result = run_once(cfg, prog, args, _Limits.from_header(header), programs)
+    report["id"] = rid
+    if result is None:
+        chan.write(report)
+        return
+    try:
+        # The body goes from the mapping to the channel; it never becomes a Python object.
+        chan.write_head(report, result.body_size)
+        result.send_body(chan.wfd)
+    finally:
+        result.close()
 
 
 def _nproc_rule(nproc: int, scope: str, cgroup: _Cgroup) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import struct
@@ -11,7 +12,7 @@ import pytest
 
 from codeeff.sandbox import Limits, SandboxConfig, Verdict, childfilter, supervisor, wire
 from codeeff.sandbox._channel import FrameParser
-from codeeff.sandbox._supervised import to_execution
+from codeeff.sandbox._supervised import DecodedValues, to_execution
 from codeeff.sandbox.check import _inside_checks
 from codeeff.sandbox.image import IMAGE_REPOSITORY, debian_mirror, image_tag
 from codeeff.sandbox.supervisor import FrameError, pack_frame
@@ -56,16 +57,52 @@ def _frame(tag: bytes, payload: bytes) -> bytes:
 ])
 def test_classify(status: str, killed: str | None, frame: bytes,
                   expected: tuple[str, str | None]) -> None:
-    verdict, error, _ = supervisor._classify(_status_of(status), killed, frame, LIM,
+    info = _received(frame).info() if not killed else None
+    verdict, error, _ = supervisor._classify(_status_of(status), killed, info, LIM,
                                              oom_delta=0, cpu_ns=0)
     assert (verdict, error) == expected
 
 
+def _received(data: bytes, cap: int = 1 << 16) -> supervisor._ResultBuffer:
+    """A result buffer filled from a real pipe carrying ``data``."""
+    buf = supervisor._ResultBuffer(cap)
+    r, w = os.pipe()
+    try:
+        os.write(w, data)
+        os.close(w)
+        while not buf.over and buf.fill(r):
+            pass
+    finally:
+        os.close(r)
+    return buf
+
+
+def test_result_buffer_reads_only_the_header_of_a_result() -> None:
+    buf = _received(_frame(b"R", b"[1,2,3]"))
+    info = buf.info()
+    assert (info.tag, info.length, info.got, info.name) == (b"R", 7, 16, b"")
+    assert buf.frame_end() == 16 and buf.body_size == 7
+    r, w = os.pipe()
+    buf.send_body(w)
+    os.close(w)
+    assert os.read(r, 100) == b"[1,2,3]"
+    os.close(r)
+    buf.close()
+    buf.close()  # idempotent
+    assert buf.map.closed
+
+
+def test_result_buffer_flags_overflow() -> None:
+    buf = _received(b"R" + b"x" * 100, cap=50)
+    assert buf.over and buf.got == 51
+    buf.close()
+
+
 def test_classify_oom_kill_and_rlimit_cpu() -> None:
     killed = _status_of("SIGKILL")
-    assert supervisor._classify(killed, None, b"", LIM, oom_delta=1, cpu_ns=0)[0] == \
+    assert supervisor._classify(killed, None, None, LIM, oom_delta=1, cpu_ns=0)[0] == \
         "out_of_memory"
-    assert supervisor._classify(killed, None, b"", LIM, oom_delta=0, cpu_ns=2 * 10**9)[:2] == \
+    assert supervisor._classify(killed, None, None, LIM, oom_delta=0, cpu_ns=2 * 10**9)[:2] == \
         ("timeout", "cpu")
 
 
@@ -114,6 +151,35 @@ def test_malformed_value_from_the_sandbox_is_suspicious() -> None:
     assert bad.verdict is Verdict.SUSPICIOUS and bad.value is None
     big = to_execution(report, wire.encode("x" * 100), Limits(result_bytes=10))
     assert big.verdict is Verdict.SUSPICIOUS
+
+
+def test_results_are_digested_on_the_host_and_decoded_once() -> None:
+    report = {"verdict": "ok", "cpu_ns": 1000, "wall_ns": 2000}
+    values = DecodedValues(entries=2)
+    body = wire.encode([1, [2.5, float("nan")], {"a": (3,)}])
+    first = to_execution(report, body, Limits(), values)
+    again = to_execution(report, bytes(body), Limits(), values)
+    assert first.value_digest == again.value_digest == hashlib.sha256(body).hexdigest()
+    assert again.value is first.value and values.hits == 1  # not decoded a second time
+    other = to_execution(report, wire.encode([1]), Limits(), values)
+    assert other.value == [1] and other.value_digest != first.value_digest
+    # Only OK results that decode get a digest, and nothing else is cached.
+    bad = to_execution(report, b"{not json", Limits(), values)
+    assert bad.verdict is Verdict.SUSPICIOUS and bad.value_digest is None
+    err = to_execution({**report, "verdict": "runtime_error", "error": "E"}, b"", Limits(), values)
+    assert err.value_digest is None
+    # Bounded: a third distinct value evicts the oldest.
+    to_execution(report, wire.encode([2]), Limits(), values)
+    assert values.get(first.value_digest) == (False, None)
+    assert values.get(other.value_digest)[0]
+
+
+def test_decoded_values_are_bounded_by_bytes() -> None:
+    values = DecodedValues(entries=8, max_bytes=10)
+    values.put("a", 1, 6)
+    values.put("b", 2, 6)  # evicts "a"
+    values.put("c", 3, 11)  # too large to keep at all
+    assert [values.get(k)[0] for k in "abc"] == [False, True, False]
 
 
 @pytest.mark.skipif(not childfilter.supported(), reason="no child filter for this machine")
