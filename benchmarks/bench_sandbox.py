@@ -4,6 +4,10 @@ Prints, for a warm docker sandbox pinned to the last core (and the process backe
 
 * the round trip of one no-op execution (host ``run()`` call): p10, median, p90;
 * the no-op child's charged CPU time (the harness floor every measurement carries);
+* the round trip of a call returning a ~1 MB result, repeated: the supervisor passes the result
+  through a private mapping it unmaps after each run (no later child may find it), the host
+  hashes it (``value_digest``) and decodes equal results only once; the decode time of that
+  result alone shows what the digest cache saves per repetition;
 * the recycle time of the docker backend (remove the container, then the first run in the
   next one), synchronous and with the spare container prepared in the background;
 * median CPU time and relative MAD over 30 repetitions of a ~20 ms and a ~1 ms function,
@@ -27,12 +31,23 @@ import sys
 import time
 from collections.abc import Callable
 
-from codeeff.sandbox import Limits, Payload, Program, Sandbox, SandboxConfig, Verdict, open_sandbox
+from codeeff.sandbox import (
+    Limits,
+    Payload,
+    Program,
+    Sandbox,
+    SandboxConfig,
+    Verdict,
+    open_sandbox,
+    wire,
+)
 
 LOOP = Program("def work(n):\n    s = 0\n    for i in range(n):\n        s += i\n    return s\n",
                "work")
 NOOP = Program.noop("f")
 ONE = Payload.from_args([1])
+BIG = Program("def big(n):\n    return list(range(n))\n", "big")
+BIG_ARGS = Payload.from_args([150_000])  # about 1 MB encoded
 LIMITS = Limits(cpu_s=10.0, memory_mb=256)
 
 
@@ -146,6 +161,22 @@ def bench_backend(backend: str, reps: int, rt_runs: int) -> None:
               f"[target median <= 3 ms]")
         print(f"no-op child CPU (charged floor), ms:        {quantiles(noop_cpu)}   "
               f"relMAD {rel_mad(noop_cpu) * 100:.1f} %")
+        big_rt = []
+        for _ in range(max(10, rt_runs // 10)):
+            t = time.perf_counter()
+            exe = sb.run(BIG, BIG_ARGS, LIMITS)
+            big_rt.append(time.perf_counter() - t)
+            if exe.verdict is not Verdict.OK:
+                raise SystemExit(f"unexpected verdict: {exe}")
+        body = wire.encode(exe.value)
+        dec = []
+        for _ in range(20):
+            t = time.perf_counter()
+            wire.decode(body)
+            dec.append(time.perf_counter() - t)
+        print(f"round trip, {len(body) / 1e6:.1f} MB result, repeated (n={len(big_rt)}), ms: "
+              f"{quantiles(big_rt)}")
+        print(f"  host decode of that result alone (saved on repeats), ms: {quantiles(dec)}")
         base = statistics.median(noop_cpu)
         sizes = {"~20 ms": calibrate(sb, 0.020, base), "~1 ms": calibrate(sb, 0.001, base)}
         table = dispersion(sb, cpu, sizes, reps)

@@ -234,6 +234,14 @@ def collect_checks(config: SandboxConfig | None = None,
                                 "outside-CPU cross-check is disabled", required=False))
             checks.append(Check("hash seed", hello.get("hash_seed") == "0",
                                 str(hello.get("hash_seed")), "rebuild the image"))
+            tasks, nproc = hello.get("tasks_limit"), hello.get("nproc")
+            checks.append(Check(
+                "thread bound", tasks is not None,
+                f"pids cgroup, {tasks} tasks" if tasks is not None else
+                f"RLIMIT_NPROC {nproc} (host-wide for the sample UID: sandboxes share it)",
+                "the kernel has no pids controller: a sample's threads count against every "
+                "sandbox's RLIMIT_NPROC; enable the pids cgroup controller",
+                required=False))
             say("probing the limits from inside")
             checks += _inside_checks(probe_limits(sb), config, sb.cpus)
     except CodeeffError as exc:

@@ -27,8 +27,8 @@ Trust model (the reasons behind the code below):
   channel (stdin/stdout of the supervisor) nor dockerd.
 * **Nothing of one run is left where a later child can find it.** Every child inherits the
   supervisor's whole address space, so a result must never sit in the supervisor's heap or
-  stack: it is read straight from the pipe into a private mapping made after the fork (marked
-  ``MADV_DONTFORK``), sent to the host from there and unmapped; only its 9-byte frame header
+  stack: it is read straight from the pipe into a private mapping that no child inherits
+  (``MADV_DONTFORK``), sent to the host from there and unmapped; only its 9-byte frame header
   (tag and length) and, for error frames, the exception name become Python objects. Requests
   are handled in a function of their own so that no request's locals outlive it, and each
   child drops every other staged program before READY.
@@ -669,27 +669,41 @@ def run_once(cfg: _Config, prog: _Program, args: tuple[Any, ...], limits: _Limit
         its body and must close it).
     """
     plan = _plan_child(cfg, limits)
-    ready_r, ready_w = os.pipe()
-    go_r, go_w = os.pipe()
-    res_r, res_w = os.pipe()
-    # The staged objects are never going to be collected: freeze them so the child's garbage
-    # collector does not walk them (that would charge the child for other payloads).
-    gc.freeze()
-    pid = os.fork()
-    if pid == 0:
-        os.close(ready_r)
-        os.close(go_w)
-        os.close(res_r)
-        _child_main(cfg, prog, args, programs, plan, limits, ready_w, go_r, res_w)
-    os.close(ready_w)
-    os.close(go_r)
-    os.close(res_w)
+    # Mapped before the fork, so that a failure leaves no child behind, and after the plan:
+    # the child does not inherit it (MADV_DONTFORK), so its size is not the child's to use.
+    buf = _ResultBuffer(limits.result_bytes + _RESULT_TAG_LEN)
+    fds: list[int] = []
     try:
-        return _supervise(cfg, pid, limits, ready_r, go_w, res_r)
+        ready_r, ready_w = os.pipe()
+        fds += (ready_r, ready_w)
+        go_r, go_w = os.pipe()
+        fds += (go_r, go_w)
+        res_r, res_w = os.pipe()
+        fds += (res_r, res_w)
+        # The staged objects are never going to be collected: freeze them so the child's
+        # garbage collector does not walk them (that would charge the child for other payloads).
+        gc.freeze()
+        pid = os.fork()
+        if pid == 0:
+            os.close(ready_r)
+            os.close(go_w)
+            os.close(res_r)
+            _child_main(cfg, prog, args, programs, plan, limits, ready_w, go_r, res_w)
+        for fd in (ready_w, go_r, res_w):
+            fds.remove(fd)
+            os.close(fd)
+        report = _supervise(cfg, pid, limits, ready_r, go_w, res_r, buf)
+    except BaseException:
+        buf.close()
+        raise
     finally:
-        for fd in (ready_r, go_w, res_r):
+        for fd in fds:
             with contextlib.suppress(OSError):
                 os.close(fd)
+    if report["verdict"] != "ok":
+        buf.close()
+        return report, None
+    return report, buf
 
 
 def _wait_ready(pid: int, ready_r: int) -> bool:
@@ -718,8 +732,8 @@ class _FrameInfo:
 class _ResultBuffer:
     """The child's result frame, read straight into a private anonymous mapping.
 
-    The mapping is made after the fork and marked ``MADV_DONTFORK``, so no child (not even the
-    sweep helper) ever inherits it, and it is unmapped once the body has been sent: the bytes
+    The mapping is marked ``MADV_DONTFORK``, so no child (not even the sweep helper) ever
+    inherits it, and it is unmapped once the body has been sent: the bytes
     of a result are never in a Python object nor anywhere a later child's copy of this address
     space could hold them. One byte more than the cap is mapped to detect overflow.
     """
@@ -788,27 +802,13 @@ class _ResultBuffer:
             self.map.close()
 
 
-def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int, res_r: int
-               ) -> tuple[dict[str, Any], _ResultBuffer | None]:
+def _supervise(cfg: _Config, pid: int, limits: _Limits, ready_r: int, go_w: int, res_r: int,
+               buf: _ResultBuffer) -> dict[str, Any]:
+    """From READY to the reaped child: enforce the limits, read the clocks, classify."""
     if not _wait_ready(pid, ready_r):
         _kill_child(pid)
         _, status, _ = os.wait4(pid, 0)
-        return _setup_failure(status), None
-    buf = _ResultBuffer(limits.result_bytes + _RESULT_TAG_LEN)
-    try:
-        report = _watch(cfg, pid, limits, go_w, res_r, buf)
-    except BaseException:
-        buf.close()
-        raise
-    if report["verdict"] != "ok":
-        buf.close()
-        return report, None
-    return report, buf
-
-
-def _watch(cfg: _Config, pid: int, limits: _Limits, go_w: int, res_r: int,
-           buf: _ResultBuffer) -> dict[str, Any]:
-    """From GO to the reaped child: enforce the limits, read the clocks, classify."""
+        return _setup_failure(status)
     ncpu = max(1, len(os.sched_getaffinity(0)))
     try:
         pidfd: int | None = os.pidfd_open(pid)
