@@ -157,3 +157,24 @@ def test_sigkill_mid_run_then_resume(tmp_path, toy_problems):
     assert _run_cli(args, env, timeout=120)[0] == 0
     again = json.loads((out / "summary.json").read_text())
     assert again["run"]["executions"] == 0 and again["metrics"] == summary["metrics"]
+
+
+def test_format_1_directory_is_rescored_but_never_resumed(tmp_path, toy_problems):
+    """Version 1 shared one sandbox (and baseline) between the reference and the sample."""
+    samples = write_jsonl(tmp_path / "s.jsonl", _refs(toy_problems) + _slow(toy_problems))
+    out = tmp_path / "run"
+    codeeff.score(samples, TOYSET, out, CONFIG, cache_dir=tmp_path / "cache")
+    manifest = json.loads((out / "run.json").read_text())
+    manifest["format_version"] = 1
+    (out / "run.json").write_text(json.dumps(manifest))
+    lines = []
+    for line in (out / "measurements.jsonl").read_text().splitlines():
+        rec = json.loads(line)
+        for t in rec["tests"]:
+            t.pop("ref_baseline_s")
+        lines.append(json.dumps(rec))
+    (out / "measurements.jsonl").write_text("\n".join(lines) + "\n")
+    old = codeeff.rescore(out, write=False)
+    assert old.pass_at(1) == 1.0 and old.not_measured == 0
+    with pytest.raises(ResultsError, match="older codeeff"):
+        codeeff.score(samples, TOYSET, out, CONFIG, cache_dir=tmp_path / "cache")
