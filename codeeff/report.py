@@ -117,7 +117,8 @@ def format_report(summary: Any, plots: Sequence[tuple[str, str]] = ()) -> str:
         f"- {summary.n_problems} problems scored, {summary.n_samples} samples, "
         f"{summary.n_passed} passed; preset `{summary.config.get('preset')}`",
         f"- sandbox: {summary.config.get('backend')} (`{run.get('image')}`), lanes "
-        f"{run.get('lanes', '–')}, {run.get('executions', 0)} executions",
+        f"{run.get('lanes', '–')} (each: a sandbox for the reference and one for the samples, "
+        f"on the same core), {run.get('executions', 0)} executions",
         "",
         "## Metrics",
         "",
