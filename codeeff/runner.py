@@ -28,6 +28,7 @@ sandbox: the host checks every answer with the problem's checker.
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import json
 import math
@@ -291,8 +292,11 @@ def _decode(text: str) -> Any:
 
 
 def _check(problem: Any, payload: Payload, expected: str, actual: Any) -> bool:
-    args = payload.args() if problem.checker_source is not None else ()
-    return bool(problem.check(args, _decode(expected), actual))
+    if problem.checker_source is None:
+        return bool(problem.check((), _decode(expected), actual))
+    # A sandbox may hand the same decoded object to every execution with an equal result
+    # (digest cache): a checker that sorts or edits its argument must get its own copy.
+    return bool(problem.check(payload.args(), _decode(expected), copy.deepcopy(actual)))
 
 
 def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
