@@ -130,10 +130,11 @@ class DecodedValues:
 
     Repetitions of a program on one input return the same bytes; decoding each again was a
     measured bottleneck of scoring. A hit returns the *same* object as before, so a decoded
-    value must be treated as read-only. Bounded by entries and by encoded bytes.
+    value must be treated as read-only. Bounded by entries and by encoded bytes (decoded
+    objects take several times their encoding, so the default keeps one default-capped result).
     """
 
-    def __init__(self, entries: int = 8, max_bytes: int = 64 << 20) -> None:
+    def __init__(self, entries: int = 8, max_bytes: int = 16 << 20) -> None:
         self.entries = entries
         self.max_bytes = max_bytes
         self._items: collections.OrderedDict[str, tuple[Any, int]] = collections.OrderedDict()
