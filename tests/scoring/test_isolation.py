@@ -1,5 +1,8 @@
 """No sandbox ever holds the reference and a sample, or two samples (unit, through ``score``).
 
+Nor two problems' references: a supervisor holding many problems' staged inputs forks slower
+and its children run slower, which would bias the side it times.
+
 A child is forked from its sandbox's supervisor and inherits its memory: whatever the sandbox
 ran before (since its last recycle) can be found by the next program. So the whole pipeline is
 run here with in-process fake sandboxes that remember every source each environment (one
@@ -82,6 +85,8 @@ def _check_isolation(opened: list[InProcessSandbox], references: set[str]) -> in
             assert not (samples and programs & references), (
                 f"a sample shared a sandbox with a reference: {sorted(programs)}")
             assert len(samples) <= 1, f"samples shared a sandbox: {sorted(samples)}"
+            # Not even two references: a supervisor holding several problems' inputs is slower.
+            assert len(programs) <= 1, f"programs shared a sandbox: {sorted(programs)}"
             with_sample += bool(samples)
     return with_sample
 
@@ -117,8 +122,8 @@ def test_reference_scored_alone_is_timed_in_the_samples_sandbox(tmp_path, toy_pr
     assert summary.pass_at(1) == 1.0
     trusted, untrusted = fakes
     refs = {p.reference for p in toy_problems.problems.values()}
-    assert trusted.environments[0] - {Program.noop(e).source for e in
-                                      ('sum_squares', 'count_distinct')} == refs
+    noops = {Program.noop(e).source for e in ("sum_squares", "count_distinct")}
+    assert set().union(*trusted.environments) - noops == refs
     assert refs <= set().union(*untrusted.environments)
     _check_isolation(fakes, refs)
     # A sample arriving later in the same run directory gets a fresh environment of its own.

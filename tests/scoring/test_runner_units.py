@@ -134,7 +134,7 @@ def test_correct_sample_runs_every_test_interleaved(problem):
     assert all(len(t.cpu_s) == 3 and len(t.ref_cpu_s) == 3 for t in timed_runs)
     # Each side's own baseline: one no-op per sandbox and test.
     assert all(len(t.baseline_s) == 1 and len(t.ref_baseline_s) == 1 for t in timed_runs)
-    assert fakes.smp.recycles == 1 and fakes.ref.recycles == 0  # fresh container for a sample
+    assert fakes.smp.recycles == 0 and fakes.ref.recycles == 0  # nothing ran there before
     sources = [s for s, _, _ in fakes.log[before:]]
     # Round-robin order on a timed test: reference and sample alternate (rotated each round)
     # across the two sandboxes, then each sandbox's no-op.
@@ -144,6 +144,8 @@ def test_correct_sample_runs_every_test_interleaved(problem):
     assert first[2].startswith("def sum_squares(*args") and first[3].startswith(
         "def sum_squares(*args")
     assert first[4:6] == ["# SAMPLE\n", problem.reference]  # rotated in round 2
+    _measure_program(lane, job, ref, inputs, "# SAMPLE 2\n", CONFIG)
+    assert fakes.smp.recycles == 1 and fakes.ref.recycles == 0  # a fresh one per sample
 
 
 def test_wrong_answer_at_level_zero_stops(problem):
