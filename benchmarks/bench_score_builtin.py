@@ -56,8 +56,8 @@ def main() -> int:
         wall = time.perf_counter() - t0
         eff = summary.metrics[1]["eff@k"]
         noise = summary.noise
-        print(f"\n{name}: pass@1 = {summary.pass_at(1):.3f}, eff@1 = {eff['estimate']:.3f} "
-              f"[{eff['low']:.3f}, {eff['high']:.3f}], {wall:.0f} s wall")
+        print(f"\n{name}: pass@1 = {summary.pass_at(1):.3f}, eff@1 = {eff.estimate:.3f} "
+              f"[{eff.low:.3f}, {eff.high:.3f}], {wall:.0f} s wall")
         print(f"  noise: reference split eff@1 = {noise.get('reference_split_eff1')}, "
               f"median relMAD ref {noise.get('median_ref_rel_mad')}, "
               f"samples {noise.get('median_sample_rel_mad')}, "
