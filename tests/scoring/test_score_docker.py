@@ -91,7 +91,8 @@ def _containers(pids: set[int]) -> list[str]:
 
     client = docker.from_env(timeout=10)
     try:
-        return [c.id for c in client.containers.list(all=True)
+        # ignore_removed: other runs remove their containers while we list ours.
+        return [c.id for c in client.containers.list(all=True, ignore_removed=True)
                 if c.labels.get("codeeff.owner.pid") in {str(p) for p in pids}]
     finally:
         client.close()
@@ -107,13 +108,15 @@ def test_sigkill_then_resume_leaves_no_container(tmp_path, builtin):
             "--out", str(out), "-k", "1", "--reps", "4"]
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     measurements = out / "measurements.jsonl"
-    with subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.DEVNULL) as proc:
+    log = tmp_path / "first.log"
+    with log.open("w") as err, subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                                                stderr=err) as proc:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline and proc.poll() is None:
             if measurements.exists() and len(measurements.read_bytes().splitlines()) >= 2:
                 break
             time.sleep(0.05)
+        assert proc.poll() is None, f"the run ended by itself: {log.read_text()[-2000:]}"
         assert _containers({proc.pid}), "the run should have containers while it measures"
         proc.send_signal(signal.SIGKILL)
     killed = proc.pid
