@@ -135,7 +135,10 @@ def reap_leftovers(client: Any = None) -> list[str]:
 
     client = client or docker_client()
     removed = []
-    for c in client.containers.list(all=True, filters={"label": f"{LABEL}=1"}):
+    # ignore_removed: another process (or this one's spare-container thread) may remove a
+    # container between the listing and its inspection; that is not an error here.
+    for c in client.containers.list(all=True, ignore_removed=True,
+                                    filters={"label": f"{LABEL}=1"}):
         if _owner_alive(c.labels) is not False:
             continue
         try:

@@ -184,7 +184,7 @@ def test_interrupted_run_is_reaped(docker_image: str, docker_sandbox: object) ->
     assert not _container_exists(cid)
     # Its spare container (made in the background) went too.
     orphans = docker_client().containers.list(  # type: ignore[attr-defined]
-        all=True, filters={"label": f"codeeff.owner.pid={owner.pid}"})
+        all=True, ignore_removed=True, filters={"label": f"codeeff.owner.pid={owner.pid}"})
     assert not orphans, [c.short_id for c in orphans]
     # The live session's container belongs to a live owner: untouched.
     if live is not None:
