@@ -40,6 +40,7 @@ __all__ = [
     "ProblemScore",
     "SampleScore",
     "ScoringParams",
+    "finite_median",
     "score_problem",
 ]
 
@@ -128,7 +129,8 @@ def _timeout_like(t: CaseRun) -> bool:
     )
 
 
-def _median(values: Sequence[float]) -> float | None:
+def finite_median(values: Sequence[float | None]) -> float | None:
+    """The median of the finite values, ``None`` when there is none."""
     vals = sorted(v for v in values if v is not None and math.isfinite(v))
     if not vals:
         return None
@@ -309,8 +311,8 @@ def score_problem(
             noise = float(efficiency_score([0.0, *odd[1:]], even, lim_e, params.weights))
         except ValueError:
             noise = None
-    ref_rm = _median([_rel_mad(v) for v in pool.ref_net.values()])
-    sample_rm = _median([
+    ref_rm = finite_median([_rel_mad(v) for v in pool.ref_net.values()])
+    sample_rm = finite_median([
         _rel_mad(_net(t.cpu_s, pool.base.get((t.level, t.case), 0.0)))
         for rec in used for t in rec.tests if t.level > 0 and t.verdict == "ok"
     ])

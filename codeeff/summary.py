@@ -16,7 +16,7 @@ from typing import Any
 
 from codeeff.config import ScoreConfig, digest_measurement
 from codeeff.results import FORMAT_VERSION, Manifest, RunDir, reference_key, sample_key
-from codeeff.scoring import ProblemScore, ScoringParams, score_problem
+from codeeff.scoring import ProblemScore, ScoringParams, finite_median, score_problem
 
 __all__ = ["Interval", "Summary", "build_summary", "write_outputs"]
 
@@ -195,14 +195,6 @@ def build_summary(*, run_dir: RunDir, manifest: Manifest, config: ScoreConfig,
     )
 
 
-def _median(values: Sequence[float]) -> float | None:
-    vals = sorted(v for v in values if v is not None and math.isfinite(v))
-    if not vals:
-        return None
-    m = len(vals) // 2
-    return vals[m] if len(vals) % 2 else (vals[m - 1] + vals[m]) / 2
-
-
 def _noise(scores: Sequence[ProblemScore]) -> dict[str, Any]:
     split = [p.noise_score for p in scores if p.noise_score is not None]
     ref_as_sample = [s.score for p in scores for s in p.samples if s.same_as_reference]
@@ -212,9 +204,9 @@ def _noise(scores: Sequence[ProblemScore]) -> dict[str, Any]:
         "reference_split_mean_abs_dev": (sum(abs(x - 1.0) for x in split) / len(split)
                                          if split else None),
         "reference_split_max_abs_dev": max((abs(x - 1.0) for x in split), default=None),
-        "median_ref_rel_mad": _median([p.ref_rel_mad for p in scores
+        "median_ref_rel_mad": finite_median([p.ref_rel_mad for p in scores
                                        if p.ref_rel_mad is not None]),
-        "median_sample_rel_mad": _median([p.sample_rel_mad for p in scores
+        "median_sample_rel_mad": finite_median([p.sample_rel_mad for p in scores
                                           if p.sample_rel_mad is not None]),
         "reference_as_sample_mean_score": (sum(ref_as_sample) / len(ref_as_sample)
                                            if ref_as_sample else None),
