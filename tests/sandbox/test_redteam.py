@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from _sandbox_procs import container_processes
 
 from codeeff.sandbox import Execution, Limits, Payload, Program, Sandbox, Verdict
 
@@ -325,24 +326,6 @@ def _assert_measures_normally(sandbox: Sandbox, baseline: float,
     assert after <= 2.0 * baseline + 0.005, f"known function now {after:.4f} s, was {baseline:.4f}"
 
 
-def _container_processes(container_id: str) -> list[tuple[int, int]]:
-    """(pid, uid) of every host process inside the given container's cgroup."""
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/cgroup") as fh:
-                if container_id not in fh.read():
-                    continue
-            with open(f"/proc/{name}/status") as fh:
-                uid = next(int(line.split()[1]) for line in fh if line.startswith("Uid:"))
-        except (OSError, StopIteration):
-            continue
-        found.append((int(name), uid))
-    return found
-
-
 @pytest.fixture(scope="module")
 def canary() -> Any:
     with open(CANARY, "w") as fh:
@@ -363,7 +346,7 @@ def test_docker(docker_sandbox: Sandbox, docker_baseline: float, canary: str,
         assert fh.read() == "secret"
     container_id = getattr(docker_sandbox, "container_id", None)
     if container_id is not None:
-        left = [p for p in _container_processes(container_id) if p[1] == 10001]
+        left = [p for p in container_processes(container_id) if p[1] == 10001]
         assert not left, left
     _assert_measures_normally(docker_sandbox, docker_baseline, measure_known)
 

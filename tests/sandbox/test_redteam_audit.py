@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from _sandbox_procs import container_processes
 
 from codeeff.measure import RepeatPolicy, measure_case
 from codeeff.sandbox import (
@@ -318,24 +319,6 @@ ATTACKS = [
 ]
 
 
-def _container_processes(container_id: str) -> list[tuple[int, int]]:
-    """(pid, uid) of every host process in the given container's cgroup."""
-    found = []
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/cgroup") as fh:
-                if container_id not in fh.read():
-                    continue
-            with open(f"/proc/{name}/status") as fh:
-                uid = next(int(line.split()[1]) for line in fh if line.startswith("Uid:"))
-        except (OSError, StopIteration):
-            continue
-        found.append((int(name), uid))
-    return found
-
-
 def _assert_attack(attack: Attack, executions: list[Execution]) -> None:
     for exe in executions:
         assert exe.verdict in attack.verdicts, f"{attack.name}: {exe}"
@@ -354,7 +337,7 @@ def _assert_clean_and_normal(sandbox: Sandbox, baseline: float,
                              measure: Callable[..., float]) -> None:
     container_id = getattr(sandbox, "container_id", None)
     if container_id is not None:
-        left = [p for p in _container_processes(container_id) if p[1] == SAMPLE_UID]
+        left = [p for p in container_processes(container_id) if p[1] == SAMPLE_UID]
         assert not left, left
     after = measure(sandbox, reps=3)
     # Generous on purpose (the machine is shared): this catches a broken or slowed sandbox.
