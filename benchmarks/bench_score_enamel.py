@@ -35,6 +35,8 @@ def main() -> int:
     ap.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     ap.add_argument("--backend", choices=["docker", "process"], default="docker")
     ap.add_argument("--jobs", type=int, default=None)
+    ap.add_argument("--image", default=None, help="sandbox image (default: the current recipe's)")
+    ap.add_argument("--preset", default="enamel", help="scoring preset (default: enamel)")
     ap.add_argument("--reps", type=int, default=None, help="override R (ENAMEL: 6)")
     ap.add_argument("--work", type=Path, default=None, help="keep the set and runs here")
     ap.add_argument("--limit", type=int, default=None, help="only the first N problems")
@@ -64,7 +66,7 @@ def main() -> int:
     samples.write_text("".join(
         json.dumps({"task_id": pid, "solution": pset.problems[pid].reference}) + "\n"
         for pid in ids), encoding="utf-8")
-    config = preset("enamel", k=(1,), backend=args.backend,
+    config = preset(args.preset, k=(1,), backend=args.backend, image=args.image,
                     allow_unsafe_process=args.backend == "process" or None, jobs=args.jobs,
                     min_reps=args.reps, max_reps=args.reps,
                     split_reference_runs=args.split_reference_runs or None)

@@ -57,8 +57,9 @@ class ScoreConfig:
     """Upper bound when a pair stays noisy (adaptive repetitions); ``= min_reps`` is fixed R."""
     target_rel_mad: float = 0.05
     """Relative MAD above which a pair gets more repetitions and is flagged noisy."""
-    baseline_reps: int = 1
-    """No-op baseline repetitions per test and per measured sample (pooled per test)."""
+    baseline_reps: int = 6
+    """No-op baseline runs per problem and sandbox (one per timed test, spread over the levels;
+    pooled per problem and side, since the no-op's cost does not depend on the input)."""
     probe_reps: int = 1
     """Repetitions of the reference per timed test before any sample runs (sets the kill limit;
     pooled with the interleaved ones afterwards)."""

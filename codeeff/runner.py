@@ -172,6 +172,27 @@ def _alpha(problem: Any, config: ScoreConfig) -> float:
     return float(config.alpha if config.alpha is not None else problem.spec.time_factor)
 
 
+def baseline_tests(tests: Sequence[int], runs: int) -> frozenset[tuple[int, int]]:
+    """The timed tests on which the no-op baseline runs: ``runs`` of them, spread evenly.
+
+    The baseline does not depend on the input, so it is pooled over a problem's tests (per
+    sandbox side, see :mod:`codeeff.scoring`); spreading its runs over the levels keeps drift
+    within the problem's measurement visible in it.
+    """
+    timed = [(level, case) for level in range(1, len(tests)) for case in range(tests[level])]
+    if runs >= len(timed):
+        return frozenset(timed)
+    step = len(timed) / runs
+    return frozenset(timed[int(i * step)] for i in range(runs))
+
+
+def _policies(config: ScoreConfig, reps: int | None = None) -> tuple[RepeatPolicy, RepeatPolicy]:
+    """The repeat policy of a timed test with one no-op per sandbox, and without."""
+    with_base = RepeatPolicy(min_reps=reps or config.min_reps, max_reps=reps or config.max_reps,
+                             target_rel_mad=config.target_rel_mad, baseline_reps=1)
+    return with_base, dataclasses.replace(with_base, baseline_reps=0)
+
+
 def load_inputs(problem: Any, tests: Sequence[int], seed: int, cache_dir: Path | None,
                 ) -> _Inputs:
     """Generate (or read from the on-disk cache) the encoded inputs of a problem.
@@ -218,6 +239,8 @@ class _Job:
     ref_record: ReferenceRecord | None
     programs: list[tuple[str, str, str]]
     """(code digest, record key, source) of the distinct programs still to measure."""
+    baseline_at: frozenset[tuple[int, int]] = frozenset()
+    """The timed tests (level, case) on which each sandbox also runs the no-op baseline."""
     inputs: _Inputs | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -323,8 +346,8 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
     problem = job.problem
     ref = Program(problem.reference, problem.spec.entry_point)
     lim = Limits(cpu_s=config.reference_limit_s, memory_mb=problem.spec.memory_mb)
-    policy = RepeatPolicy(min_reps=config.probe_reps, max_reps=config.probe_reps,
-                          baseline_reps=config.baseline_reps)
+    with_base, without = _policies(config, config.probe_reps)
+    noops: list[float] = []
     level0: list[CaseRun] = []
     timed: list[CaseRun] = []
     expected: list[list[str]] = [[] for _ in inputs.payloads]
@@ -345,7 +368,10 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
     worst = 0.0
     for level in range(1, len(inputs.payloads)):
         for case, payload in enumerate(inputs.payloads[level]):
-            m = measure_case(sb, [ref], payload, [lim], policy).programs[0]
+            policy = with_base if (level, case) in job.baseline_at else without
+            m = measure_case(sb, [ref], payload, [lim], policy,
+                             baseline_prior=[noops]).programs[0]
+            noops.extend(m.baseline_runs)
             if m.verdict is not Verdict.OK:
                 return failed(f"reference: {m.verdict.value} on level {level} test {case} "
                               f"({m.error or m.detail})")
@@ -386,25 +412,25 @@ def _measure_program(lane: _Lane, job: _Job, ref_rec: ReferenceRecord,
     # clean one, and leaves it clean: the next sample recycles it anyway.
     sb.ready(problem.id, fresh=source != problem.reference)
     sb.dirty = source != problem.reference
-    base_prior: dict[tuple[int, int], tuple[float, ...]] = {
-        (t.level, t.case): t.baseline_s for t in ref_rec.timed}
-    base_hl = {key: _hl(v) for key, v in base_prior.items()}
+    # The no-op runs so far, per side: the reference's trusted sandbox (the probe's included)
+    # and this sample's own.
+    ref_noops = [x for t in ref_rec.timed for x in t.baseline_s]
+    noops: list[float] = []
     mem = problem.spec.memory_mb
     ref_lim = Limits(cpu_s=config.reference_limit_s, memory_mb=mem)
-    policy = RepeatPolicy(min_reps=config.min_reps, max_reps=config.max_reps,
-                          target_rel_mad=config.target_rel_mad,
-                          baseline_reps=config.baseline_reps)
+    with_base, without = _policies(config)
     tests: list[CaseRun] = []
-    kill0 = ref_rec.kill_net_s + max(base_hl.values(), default=0.0)
+    # The kill limit is in charged CPU time: the net limit plus the harness floor.
+    kill = ref_rec.kill_net_s + _hl(ref_noops)
     for case, payload in enumerate(inputs.payloads[0]):
-        ex = sb.run(prog, payload, Limits(cpu_s=kill0, memory_mb=mem))
+        ex = sb.run(prog, payload, Limits(cpu_s=kill, memory_mb=mem))
         if ex.verdict is Verdict.SANDBOX_ERROR:
             raise _SandboxBroke(ex.detail or ex.error or "sandbox error")
         verdict = ex.verdict.value
         if ex.verdict is Verdict.OK and not _check(problem, payload, ref_rec.expected[0][case],
                                                    ex.value):
             verdict = Verdict.WRONG_ANSWER.value
-        tests.append(CaseRun(0, case, verdict, (ex.cpu_s,), kill_cpu_s=kill0, error=ex.error,
+        tests.append(CaseRun(0, case, verdict, (ex.cpu_s,), kill_cpu_s=kill, error=ex.error,
                              detail=ex.detail, peak_rss_bytes=ex.peak_rss_bytes))
         if verdict != "ok":
             return tuple(tests)
@@ -412,11 +438,13 @@ def _measure_program(lane: _Lane, job: _Job, ref_rec: ReferenceRecord,
         for case, payload in enumerate(inputs.payloads[level]):
             if stop is not None and stop.is_set():
                 raise _Stopped
-            kill = ref_rec.kill_net_s + base_hl.get((level, case), 0.0)
+            policy = with_base if (level, case) in job.baseline_at else without
             cm = measure_case([ref_sb, sb], [ref, prog], payload,
                               [ref_lim, Limits(cpu_s=kill, memory_mb=mem)], policy,
-                              baseline_prior=[base_prior.get((level, case), ()), ()])
+                              baseline_prior=[ref_noops, noops])
             r, s = cm.programs
+            ref_noops.extend(r.baseline_runs)
+            noops.extend(s.baseline_runs)
             if Verdict.SANDBOX_ERROR in (r.verdict, s.verdict):
                 raise _SandboxBroke(s.detail or r.detail or "sandbox error")
             if r.verdict is not Verdict.OK:
@@ -461,9 +489,9 @@ def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
     problem = job.problem
     ref = Program(problem.reference, problem.spec.entry_point)
     lim = Limits(cpu_s=config.reference_limit_s, memory_mb=problem.spec.memory_mb)
-    policy = RepeatPolicy(min_reps=config.min_reps, max_reps=config.max_reps,
-                          target_rel_mad=config.target_rel_mad,
-                          baseline_reps=config.baseline_reps)
+    with_base, without = _policies(config)
+    ref_noops: list[float] = []
+    noops: list[float] = []
     level0: list[CaseRun] = []
     tests: list[CaseRun] = []
     expected: list[list[str]] = [[] for _ in inputs.payloads]
@@ -492,12 +520,16 @@ def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
         for case, payload in enumerate(inputs.payloads[level]):
             if stop is not None and stop.is_set():
                 raise _Stopped
+            policy = with_base if (level, case) in job.baseline_at else without
             if config.split_reference_runs:
-                cm = measure_case(sb, [ref], payload, [lim], policy)
+                cm = measure_case(sb, [ref], payload, [lim], policy, baseline_prior=[ref_noops])
                 r, smp = _split(cm.programs[0])
             else:
-                cm = measure_case([sb, copy_sb], [ref, ref], payload, [lim, lim], policy)
+                cm = measure_case([sb, copy_sb], [ref, ref], payload, [lim, lim], policy,
+                                  baseline_prior=[ref_noops, noops])
                 r, smp = cm.programs
+                noops.extend(smp.baseline_runs)
+            ref_noops.extend(r.baseline_runs)
             if Verdict.SANDBOX_ERROR in (r.verdict, smp.verdict):
                 raise _SandboxBroke(r.detail or smp.detail or "sandbox error")
             if r.verdict is not Verdict.OK or smp.verdict is not Verdict.OK:
@@ -717,6 +749,11 @@ def _run_lanes(runner: _Runner, jobs: list[_Job], config: ScoreConfig,
             for _ in range(2):
                 pair.append(_CountingSandbox(open_sandbox(sb_config), runner.stats))
                 sandboxes.append(pair[-1])
+            # One cache of decoded results for the lane: the reference and a sample that
+            # returns the same bytes share one decode (values are read-only by contract).
+            decoded = getattr(pair[0].inner, "decoded", None)
+            if decoded is not None and hasattr(pair[1].inner, "decoded"):
+                pair[1].inner.decoded = decoded
             opened.append(_Lane(trusted=pair[0], untrusted=pair[1]))
         for lane in opened:
             th = threading.Thread(target=runner.lane, args=(lane,), daemon=True)
@@ -825,8 +862,9 @@ def score(
                 programs.append((s.digest, key, s.source))
         if ref_rec is not None and (ref_rec.error is not None or not programs):
             continue
-        job = _Job(problem, _weights(problem, config), _alpha(problem, config),
-                   _level_tests(problem, config), ref_key, ref_rec, programs)
+        tests = _level_tests(problem, config)
+        job = _Job(problem, _weights(problem, config), _alpha(problem, config), tests,
+                   ref_key, ref_rec, programs, baseline_tests(tests, config.baseline_reps))
         jobs.append(job)
         total += len(programs) + (ref_rec is None)
     for task_id in by_task:  # validate the configuration against every scored problem

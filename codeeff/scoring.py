@@ -3,10 +3,10 @@
 Per problem (ENAMEL, Qiu et al. ICLR 2025, Eq. 1-2; see ``estimators``):
 
 1. Reference repetitions of every timed test are pooled: the probe's, and those interleaved
-   with every measured sample of the problem. So are the no-op baseline repetitions, apart per
-   side: the reference's (its trusted sandbox) and the samples' (their own sandboxes, pooled
-   over the problem's samples, one fresh container each on the same core). Each side's times
-   are charged minus its own side's baseline. The per-test time is the Hodges–Lehmann
+   with every measured sample of the problem. So are the no-op baseline repetitions, over all
+   of the problem's tests, apart per side: the reference's (its trusted sandbox) and the
+   samples' (their own sandbox on the same core, a fresh supervisor for each sample). Each
+   side's times are charged minus its own side's baseline. The per-test time is the Hodges–Lehmann
    estimate of the baseline-subtracted CPU times; the per-level time is the max over the
    level's tests.
 2. T = α × the slowest reference level time over the scored levels, never above the recorded
@@ -150,30 +150,30 @@ def _rel_mad(values: Sequence[float]) -> float | None:
 class _Pool:
     """Pooled reference and baseline repetitions of a problem's timed tests.
 
-    ``ref_base`` is the baseline of the reference's sandbox, ``base`` that of the samples'
-    sandboxes (the reference's where no sample baseline was measured for a test).
+    The no-op baseline does not depend on the input (the child is forked with the arguments
+    already decoded and touched before GO), so it is pooled over all of a problem's tests, per
+    side: ``ref_base`` over the reference's sandbox, ``base`` over the samples' sandboxes (the
+    reference's where no sample baseline was measured). One no-op per test would otherwise
+    add its own noise (a relative MAD of ~10 % of ~0.15 ms) to every test's net time.
     """
 
     def __init__(self, ref: ReferenceRecord, records: Sequence[SampleRecord]) -> None:
         self.ref_cpu: dict[tuple[int, int], list[float]] = {}
-        ref_base_cpu: dict[tuple[int, int], list[float]] = {}
-        base_cpu: dict[tuple[int, int], list[float]] = {}
+        ref_base_cpu: list[float] = []
+        base_cpu: list[float] = []
         for t in ref.timed:
             self.ref_cpu.setdefault((t.level, t.case), []).extend(t.cpu_s)
-            ref_base_cpu.setdefault((t.level, t.case), []).extend(t.baseline_s)
+            ref_base_cpu.extend(t.baseline_s)
         for rec in records:
             for t in rec.tests:
                 if t.level == 0:
                     continue
                 self.ref_cpu.setdefault((t.level, t.case), []).extend(t.ref_cpu_s)
-                ref_base_cpu.setdefault((t.level, t.case), []).extend(t.ref_baseline_s)
-                base_cpu.setdefault((t.level, t.case), []).extend(t.baseline_s)
-        self.ref_base = {key: float(hodges_lehmann(v)) if v else 0.0
-                         for key, v in ref_base_cpu.items()}
-        self.base = dict(self.ref_base)
-        self.base.update({key: float(hodges_lehmann(v)) for key, v in base_cpu.items() if v})
-        self.ref_net = {key: _net(v, self.ref_base.get(key, 0.0))
-                        for key, v in self.ref_cpu.items()}
+                ref_base_cpu.extend(t.ref_baseline_s)
+                base_cpu.extend(t.baseline_s)
+        self.ref_base = float(hodges_lehmann(ref_base_cpu)) if ref_base_cpu else 0.0
+        self.base = float(hodges_lehmann(base_cpu)) if base_cpu else self.ref_base
+        self.ref_net = {key: _net(v, self.ref_base) for key, v in self.ref_cpu.items()}
 
     def level_times(self, levels: int, which: slice | None = None) -> list[float | None]:
         out: list[float | None] = [None] * levels
@@ -199,7 +199,6 @@ def _walk(rec: SampleRecord, pool: _Pool, levels: int, limit: float, params: Sco
     """Replay a sample's tests; returns (outcome, error, failed_at, censored_level, times)."""
     per_test: dict[int, list[float]] = {}
     kill = limit + params.tolerance_s
-    min_base = min(pool.base.values()) if pool.base else 0.0
 
     def level_times() -> list[float | None]:
         times: list[float | None] = [0.0] + [None] * (levels - 1)
@@ -210,13 +209,13 @@ def _walk(rec: SampleRecord, pool: _Pool, levels: int, limit: float, params: Sco
     for t in rec.tests:
         where = (t.level, t.case)
         if t.level == 0:
-            if t.verdict == "ok" and t.cpu_s and t.cpu_s[0] - min_base > kill:
+            if t.verdict == "ok" and t.cpu_s and t.cpu_s[0] - pool.base > kill:
                 return "timeout", "level 0 beyond the time limit", where, None, level_times()
             if t.verdict != "ok":
                 return t.verdict, t.error, where, None, level_times()
             continue
         if t.verdict == "ok":
-            net = _net(t.cpu_s, pool.base.get(where, 0.0))
+            net = _net(t.cpu_s, pool.base)
             if not net or max(net) > kill:
                 return "passed", None, None, t.level, level_times()
             per_test.setdefault(t.level, []).append(float(hodges_lehmann(net)))
@@ -313,7 +312,7 @@ def score_problem(
             noise = None
     ref_rm = finite_median([_rel_mad(v) for v in pool.ref_net.values()])
     sample_rm = finite_median([
-        _rel_mad(_net(t.cpu_s, pool.base.get((t.level, t.case), 0.0)))
+        _rel_mad(_net(t.cpu_s, pool.base))
         for rec in used for t in rec.tests if t.level > 0 and t.verdict == "ok"
     ])
     shortest = min((v for v in ref_times[1:] if v is not None), default=None)

@@ -112,11 +112,39 @@ class _Session:
             raise SandboxError(f"the supervisor could not run the program: {_describe(reply)}")
         raise SandboxError("the supervisor keeps losing staged data (cache too small?)")
 
+    def reset(self, timeout: float) -> dict[str, Any]:
+        """Have the supervisor re-execute itself; return the new image's greeting.
+
+        Raises:
+            SandboxError: if it refuses (something of an earlier run is alive) or does not
+                greet again in time.
+        """
+        deadline = time.monotonic() + timeout
+        reply, _ = self.request({"op": "reset"}, b"", timeout)
+        if reply.get("op") != "resetting":
+            raise SandboxError(f"the supervisor did not reset: {_describe(reply)}")
+        return _greeting(self.channel, deadline)
+
     def ping(self, timeout: float) -> dict[str, Any]:
         reply, _ = self.request({"op": "ping"}, b"", timeout)
         if reply.get("op") != "pong":
             raise SandboxError(f"unexpected answer to ping: {_describe(reply)}")
         return reply
+
+
+def _greeting(channel: Channel, deadline: float) -> dict[str, Any]:
+    """Read a supervisor's ``hello`` and check that it speaks our protocol.
+
+    Raises:
+        SandboxError: on silence, another frame, or another protocol version.
+    """
+    hello, _ = channel.recv(deadline)
+    if hello.get("op") != "hello" or hello.get("version") != PROTOCOL_VERSION:
+        raise SandboxError(
+            f"the sandbox speaks another protocol ({_describe(hello)})",
+            hint="rebuild the image with `codeeff sandbox build --force`",
+        )
+    return hello
 
 
 def _describe(reply: dict[str, Any]) -> str:
@@ -223,6 +251,8 @@ class SupervisedSandbox(Sandbox):
         """Recently decoded results by digest (repetitions are decoded once)."""
         self.recycles = 0
         """How many times the environment was replaced (by ``recycle()`` or after anomalies)."""
+        self.resets = 0
+        """How many of those were a re-executed supervisor in the same container."""
 
     # -- what a backend provides -----------------------------------------------------------
     @abstractmethod
@@ -249,12 +279,7 @@ class SupervisedSandbox(Sandbox):
         if self._session is None:
             channel = self._launch()
             try:
-                hello, _ = channel.recv(time.monotonic() + _HELLO_TIMEOUT_S)
-                if hello.get("op") != "hello" or hello.get("version") != PROTOCOL_VERSION:
-                    raise SandboxError(
-                        f"the sandbox speaks another protocol ({_describe(hello)})",
-                        hint="rebuild the image with `codeeff sandbox build --force`",
-                    )
+                hello = _greeting(channel, time.monotonic() + _HELLO_TIMEOUT_S)
             except BaseException:
                 channel.close()
                 self._destroy()
@@ -301,11 +326,29 @@ class SupervisedSandbox(Sandbox):
         self._ensure().ping(timeout)
 
     def recycle(self) -> None:
-        """Destroy the current environment; the next run starts a fresh one."""
+        """Give the next run a fresh environment.
+
+        A supervisor whose runs all ended cleanly re-executes itself (``reset``): a new process
+        image in the same container, so nothing any earlier program or payload put in memory
+        survives, at a fraction of a new container's cost. A new container (or process tree)
+        is started instead when ``config.reuse_container`` is off, when the supervisor refuses
+        (something is still alive), or when the reset fails; the backends already discard the
+        environment after every anomaly (timeout, OOM, crash, leftovers, suspicious run).
+        """
         if self._closed:
             return
-        self._teardown()
         self.recycles += 1
+        session = self._session
+        if session is not None and self.config.reuse_container:
+            try:
+                hello = session.reset(_HELLO_TIMEOUT_S)
+            except SandboxError:
+                pass
+            else:
+                self._session = _Session(session.channel, hello)
+                self.resets += 1
+                return
+        self._teardown()
 
     def close(self) -> None:
         """Kill and remove everything. Idempotent."""

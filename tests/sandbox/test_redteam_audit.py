@@ -482,6 +482,25 @@ def test_staged_reference_source_is_not_in_a_sample_address_space(fresh_docker: 
 
 
 @pytest.mark.docker
+def test_recycle_wipes_a_staged_program_from_memory_in_the_same_container(
+        fresh_docker: Sandbox) -> None:
+    """``recycle()`` re-executes the supervisor: the case above, with a recycle between the
+    two programs (what the engine does before every sample), finds nothing, and the
+    container is the same one (no new container was needed)."""
+    needle, key = _needle()
+    ref = Program(f"# {needle.decode()}\ndef f(key):\n    return 0\n", "f")
+    payload = Payload.from_args([key])
+    assert fresh_docker.run(ref, payload, SMALL).verdict is V.OK
+    container = fresh_docker.container_id  # type: ignore[attr-defined]
+    fresh_docker.recycle()
+    probe = fresh_docker.run(Program(_MEMORY_PROBE, "f"), payload, SMALL)
+    assert probe.verdict is V.OK, probe
+    assert probe.value == 0, f"{probe.value} copies of the previous program after recycle()"
+    assert fresh_docker.container_id == container  # type: ignore[attr-defined]
+    assert fresh_docker.resets == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.docker
 def test_memory_probe_finds_nothing_it_was_not_given(docker_sandbox: Sandbox) -> None:
     """Control for the test above: the scan reports 0 when the marker was never staged."""
     _, key = _needle()

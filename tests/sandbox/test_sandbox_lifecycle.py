@@ -110,9 +110,49 @@ def test_docker_close_removes_the_container(docker_image: str) -> None:
     assert not _container_exists(cid)
 
 
+def test_recycle_re_executes_a_clean_supervisor_in_place() -> None:
+    """After clean runs, recycle() replaces the supervisor's process image (same PID, nothing
+    staged any more) instead of starting a new one."""
+    with open_sandbox(SandboxConfig(backend="process", allow_unsafe_process=True)) as sb:
+        prog = Program("def f(x):\n    return x + 1\n", "f")
+        assert sb.run(prog, Payload.from_args([1]), Limits()).value == 2
+        pid = sb.info["pid"]  # type: ignore[attr-defined]
+        with open(f"/proc/{pid}/stat") as fh:
+            started = fh.read().split(") ")[1].split()[19]
+        sb.recycle()
+        assert sb.resets == 1 and sb.recycles == 1  # type: ignore[attr-defined]
+        assert sb.info["pid"] == pid  # type: ignore[attr-defined]
+        assert sb.run(prog, Payload.from_args([2]), Limits()).value == 3
+        with open(f"/proc/{pid}/stat") as fh:
+            assert fh.read().split(") ")[1].split()[19] == started  # the same process…
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            assert b"supervisor.py" in fh.read()  # …running a fresh supervisor image
+
+
+def test_recycle_without_reuse_starts_a_new_supervisor() -> None:
+    config = SandboxConfig(backend="process", allow_unsafe_process=True, reuse_container=False)
+    with open_sandbox(config) as sb:
+        first = sb.info["pid"]  # type: ignore[attr-defined]
+        sb.recycle()
+        assert sb.run(Program.noop("f"), Payload.from_args([]), Limits()).verdict is Verdict.OK
+        assert sb.info["pid"] != first and sb.resets == 0  # type: ignore[attr-defined]
+        assert not _alive(first)
+
+
+@pytest.mark.docker
+def test_docker_recycle_keeps_a_clean_container(docker_image: str) -> None:
+    with open_sandbox(SandboxConfig(image=docker_image)) as sb:
+        sb.start()  # type: ignore[attr-defined]
+        first = sb.container_id  # type: ignore[attr-defined]
+        sb.recycle()
+        exe = sb.run(Program.noop("f"), Payload.from_args([1]), Limits())
+        assert exe.verdict is Verdict.OK
+        assert sb.container_id == first and sb.resets == 1  # type: ignore[attr-defined]
+
+
 @pytest.mark.docker
 def test_docker_recycle_replaces_the_container(docker_image: str) -> None:
-    with open_sandbox(SandboxConfig(image=docker_image)) as sb:
+    with open_sandbox(SandboxConfig(image=docker_image, reuse_container=False)) as sb:
         sb.start()  # type: ignore[attr-defined]
         first = sb.container_id  # type: ignore[attr-defined]
         sb.recycle()
@@ -137,7 +177,7 @@ def test_docker_recycle_swaps_in_the_spare_on_the_sandbox_cpus(docker_image: str
     """The spare waits off the sandbox's CPU, then serves runs on it after recycle()."""
     from codeeff.sandbox.docker_backend import spare_cpus
 
-    with open_sandbox(SandboxConfig(image=docker_image)) as sb:
+    with open_sandbox(SandboxConfig(image=docker_image, reuse_container=False)) as sb:
         sb.start()  # type: ignore[attr-defined]
         cpus = sb.cpus  # type: ignore[attr-defined]
         assert sb.wait_for_spare(60.0)  # type: ignore[attr-defined]

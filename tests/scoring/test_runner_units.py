@@ -22,6 +22,7 @@ from codeeff.runner import (
     _probe,
     _SandboxBroke,
     _Stats,
+    baseline_tests,
     load_inputs,
 )
 from codeeff.sandbox import Execution, Limits, Payload, Program, Sandbox, Verdict
@@ -70,10 +71,11 @@ def _ok(value: Any, cpu: float) -> Execution:
     return Execution(Verdict.OK, cpu, cpu, value=value)
 
 
-def _job(problem) -> _Job:
+def _job(problem, config: ScoreConfig = CONFIG) -> _Job:
     tests = tuple(lv.tests for lv in problem.spec.levels)
     return _Job(problem, tuple(lv.weight for lv in problem.spec.levels),
-                problem.spec.time_factor, tests, "rk", None, [])
+                problem.spec.time_factor, tests, "rk", None, [],
+                baseline_tests(tests, config.baseline_reps))
 
 
 def _truth(args: tuple) -> int:
@@ -123,6 +125,36 @@ def test_probe_sets_expected_answers_and_kill_limit(problem):
     worst = max(max(t.cpu_s) for t in ref.timed) - 0.0005
     assert ref.kill_net_s == pytest.approx(1.5 * 2.0 * worst + 0.01)
     assert ref.expected[1][0] == str(_truth(inputs.payloads[1][0].args()))
+
+
+def test_baseline_tests_are_spread_over_the_levels():
+    assert baseline_tests((8, 4, 4, 4), 6) == {(1, 0), (1, 2), (2, 0), (2, 2), (3, 0), (3, 2)}
+    assert baseline_tests((3, 2, 2), 6) == {(1, 0), (1, 1), (2, 0), (2, 1)}
+    assert baseline_tests((8, 4, 4, 4), 1) == {(1, 0)}
+
+
+def test_fewer_baseline_runs_are_pooled_over_the_problem(problem):
+    """With two no-op runs per problem and side, only two tests run one, and every test of
+    the sample is still scored against the pooled baseline of its own side."""
+    from codeeff.scoring import ScoringParams, score_problem
+
+    config = CONFIG.replace(baseline_reps=2)
+    fakes = Fakes(lambda a, lim: _ok(_truth(a), 0.001 + len(a[0]) * 1e-7))
+    job = _job(problem, config)
+    inputs = load_inputs(problem, job.tests, 0, None)
+    ref = _probe(fakes.lane.trusted, job, inputs, config)
+    assert sum(len(t.baseline_s) for t in ref.timed) == 2
+    tests = _measure_program(fakes.lane, job, ref, inputs, "# SAMPLE\n", config)
+    timed = [t for t in tests if t.level > 0]
+    assert [bool(t.baseline_s) for t in timed] == [bool(t.ref_baseline_s) for t in timed]
+    assert sum(len(t.baseline_s) for t in timed) == 2
+    from codeeff.results import SampleRecord
+
+    rec = SampleRecord("k", problem.id, "d", ref.key, tests)
+    params = ScoringParams(weights=job.weights, alpha=job.alpha, tolerance_s=0.01, ks=(1,))
+    score = score_problem(problem.id, ref, {"d": rec}, [(0, "d")], params)
+    # The same program on both sides, the same fake times: exactly the reference's speed.
+    assert score.samples[0].score == pytest.approx(1.0)
 
 
 def test_correct_sample_runs_every_test_interleaved(problem):
