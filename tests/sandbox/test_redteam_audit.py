@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from _sandbox_procs import container_processes
+from hostile_programs import answer_stealer
 
 from codeeff.measure import RepeatPolicy, measure_case
 from codeeff.sandbox import (
@@ -556,55 +557,10 @@ def test_process_previous_result_is_not_in_the_next_child_address_space(
 # A sample whose own algorithm does four times the reference's work, but which returns the
 # previous run's answer when the supervisor's stack still holds it, or else runs the staged
 # reference's source. Interleaved with the reference exactly as the engine does.
-_CHEAT = '''
-import json, sys
-def _own(n):
-    total = 0
+_CHEAT = answer_stealer("f", "n", """    total = 0
     for _ in range(4):
         total = sum(i * i for i in range(n))
-    return total
-def _walk(obj, depth, seen, out):
-    if id(obj) in seen or depth > 5:
-        return
-    seen.add(id(obj))
-    if isinstance(obj, bytes):
-        out["bytes"].append(obj)
-    elif isinstance(getattr(obj, "source", None), str) and hasattr(obj, "entry_point"):
-        out["programs"].append(obj)
-    elif isinstance(obj, dict):
-        for v in list(obj.values()):
-            _walk(v, depth + 1, seen, out)
-    elif isinstance(obj, (list, tuple)):
-        for v in obj[:64]:
-            _walk(v, depth + 1, seen, out)
-    elif not isinstance(obj, (str, int, float, type(sys))):
-        for v in list(getattr(obj, "__dict__", {}).values()):
-            _walk(v, depth + 1, seen, out)
-        for s in getattr(type(obj), "__slots__", ()):
-            _walk(getattr(obj, s, None), depth + 1, seen, out)
-def f(n):
-    out = {"bytes": [], "programs": []}
-    seen = set()
-    fr = sys._getframe(1)
-    while fr is not None:
-        for v in list(fr.f_locals.values()):
-            _walk(v, 0, seen, out)
-        fr = fr.f_back
-    others = [p for p in out["programs"] if "_own(" not in p.source
-              and "return None" not in p.source]
-    if others:  # the reference is staged beside us: this is a timed run
-        for b in out["bytes"]:
-            try:
-                v = json.loads(b)
-            except ValueError:
-                continue
-            if type(v) is int:
-                return v  # the previous run's answer
-        g = {}
-        exec(others[-1].source, g)
-        return g[others[-1].entry_point](n)
-    return _own(n)
-'''
+    return total""")
 _REFERENCE = "def f(n):\n    return sum(i * i for i in range(n))\n"
 
 

@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
+from hostile_programs import answer_stealer
 
 import codeeff
 from codeeff.config import ScoreConfig
@@ -30,55 +31,10 @@ pytestmark = [pytest.mark.docker]
 # Its own algorithm does four times the reference's work; when it finds another program staged
 # beside it, it returns an int result it finds on the supervisor's frames (the previous run's
 # answer), or else runs that program's source. Adapted from the audit's cheat.
-_CHEAT = '''
-import json, sys
-def _own(values):
-    total = 0
+_CHEAT = answer_stealer("sum_squares", "values", """    total = 0
     for _ in range(4):
         total = sum(v * v for v in values)
-    return total
-def _walk(obj, depth, seen, out):
-    if id(obj) in seen or depth > 5:
-        return
-    seen.add(id(obj))
-    if isinstance(obj, bytes):
-        out["bytes"].append(obj)
-    elif isinstance(getattr(obj, "source", None), str) and hasattr(obj, "entry_point"):
-        out["programs"].append(obj)
-    elif isinstance(obj, dict):
-        for v in list(obj.values()):
-            _walk(v, depth + 1, seen, out)
-    elif isinstance(obj, (list, tuple)):
-        for v in obj[:64]:
-            _walk(v, depth + 1, seen, out)
-    elif not isinstance(obj, (str, int, float, type(sys))):
-        for v in list(getattr(obj, "__dict__", {}).values()):
-            _walk(v, depth + 1, seen, out)
-        for s in getattr(type(obj), "__slots__", ()):
-            _walk(getattr(obj, s, None), depth + 1, seen, out)
-def sum_squares(values):
-    out = {"bytes": [], "programs": []}
-    seen = set()
-    fr = sys._getframe(1)
-    while fr is not None:
-        for v in list(fr.f_locals.values()):
-            _walk(v, 0, seen, out)
-        fr = fr.f_back
-    others = [p for p in out["programs"] if "_own(" not in p.source
-              and "return None" not in p.source]
-    if others:
-        for b in out["bytes"]:
-            try:
-                v = json.loads(b)
-            except ValueError:
-                continue
-            if type(v) is int:
-                return v
-        g = {}
-        exec(others[-1].source, g)
-        return g[others[-1].entry_point](values)
-    return _own(values)
-'''
+    return total""")
 _REFERENCE = "def sum_squares(values):\n    return sum(v * v for v in values)\n"
 
 # Counts copies of a marker (derived from ``key``, never sent as such) reachable from the
