@@ -8,8 +8,9 @@ Prints, for a warm docker sandbox pinned to the last core (and the process backe
   through a private mapping it unmaps after each run (no later child may find it), the host
   hashes it (``value_digest``) and decodes equal results only once; the decode time of that
   result alone shows what the digest cache saves per repetition;
-* the recycle time of the docker backend (remove the container, then the first run in the
-  next one), synchronous and with the spare container prepared in the background;
+* the recycle time of the docker backend and its CPU cost (all processes, from /proc/stat):
+  the supervisor re-executed in place (the default), and a new container, synchronous and with
+  the spare container prepared in the background;
 * median CPU time and relative MAD over 30 repetitions of a ~20 ms and a ~1 ms function,
   idle and with a busy loop pinned to the same core, and the change of the median. Idle and
   loaded repetitions are taken in alternating blocks, so drift of a shared machine hits both.
@@ -132,18 +133,33 @@ def dispersion(sb: Sandbox, cpu: int, sizes: dict[str, int], reps: int, blocks: 
     return out
 
 
-def recycle_times(make: Callable[[], Sandbox], n: int, gap_s: float) -> list[float]:
-    """``recycle()`` plus the first run in the next container, ``n`` times, ``gap_s`` apart."""
+def _busy_s() -> float:
+    """CPU seconds the whole machine has spent busy since boot (every process, the kernel)."""
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def recycle_times(make: Callable[[], Sandbox], n: int, gap_s: float) -> tuple[list[float], float]:
+    """``recycle()`` plus the first run after it, ``n`` times, ``gap_s`` apart.
+
+    Returns the wall times and the machine's busy CPU per recycle over the whole loop (a
+    spare container made in the background during the gaps is counted; so is any other load).
+    """
     times = []
     with make() as sb:
         run_ok(sb, NOOP, ONE)
+        time.sleep(gap_s)
+        busy0 = _busy_s()
         for _ in range(n):
             time.sleep(gap_s)  # the runs of one sample, during which a spare gets ready
             t = time.perf_counter()
             sb.recycle()
             run_ok(sb, NOOP, ONE)
             times.append(time.perf_counter() - t)
-    return times
+        time.sleep(gap_s)  # let the last spare finish: it is part of the cost
+        busy = (_busy_s() - busy0) / n
+    return times, busy
 
 
 def bench_backend(backend: str, reps: int, rt_runs: int) -> None:
@@ -196,12 +212,19 @@ def bench_backend(backend: str, reps: int, rt_runs: int) -> None:
               f"{statistics.median(wi) * 1e3:9.3f} {statistics.median(wl) * 1e3:11.3f}")
     print("  [target |CPU change| <= 5 %]")
     if backend == "docker":
+        import dataclasses
+
         from codeeff.sandbox.docker_backend import DockerSandbox
 
-        for spare in (False, True):
-            rec = recycle_times(lambda s=spare: DockerSandbox(cfg, spare=s), 8, 1.0)
-            what = "with the spare container" if spare else "synchronous (no spare)  "
-            print(f"recycle + first run, {what}, ms: {quantiles(rec, 1e3)}")
+        new = dataclasses.replace(cfg, reuse_container=False)
+        for what, make in (
+            ("supervisor re-executed in place (default)", lambda: DockerSandbox(cfg)),
+            ("new container, synchronous (no spare)    ", lambda: DockerSandbox(new, spare=False)),
+            ("new container, spare made in background  ", lambda: DockerSandbox(new)),
+        ):
+            rec, busy = recycle_times(make, 8, 1.0)
+            print(f"recycle + first run, {what}: ms {quantiles(rec, 1e3)}; "
+                  f"machine CPU per recycle {busy * 1e3:.0f} ms")
 
 
 def main() -> None:
