@@ -31,7 +31,6 @@ from codeeff.sandbox.supervisor import PROTOCOL_VERSION, pack_frame
 __all__ = ["DecodedValues", "SupervisedSandbox", "to_execution"]
 
 _HELLO_TIMEOUT_S = 30.0
-_RSS_SLACK = 32 << 20  # a forgetting supervisor may keep this much more than at start-up
 _REQUEST_SLACK_S = 15.0
 _TRANSFER_BYTES_PER_S = 20 << 20  # a pessimistic floor for the channel's throughput
 
@@ -125,16 +124,6 @@ class _Session:
         if reply.get("op") != "resetting":
             raise SandboxError(f"the supervisor did not reset: {_describe(reply)}")
         return _greeting(self.channel, deadline)
-
-    def forget(self, timeout: float) -> int | None:
-        """Drop everything staged in the supervisor; return its resident memory afterwards."""
-        reply, _ = self.request({"op": "forget"}, b"", timeout)
-        if reply.get("op") != "forgotten":
-            raise SandboxError(f"the supervisor did not forget: {_describe(reply)}")
-        self.programs.clear()
-        self.payloads.clear()
-        rss = reply.get("rss_bytes")
-        return int(rss) if isinstance(rss, int) else None
 
     def ping(self, timeout: float) -> dict[str, Any]:
         reply, _ = self.request({"op": "ping"}, b"", timeout)
@@ -360,27 +349,6 @@ class SupervisedSandbox(Sandbox):
                 self.resets += 1
                 return
         self._teardown()
-
-    def forget(self) -> None:
-        """Drop every staged program and payload, keeping the supervisor (cheap).
-
-        Only between programs of the same trust: freed memory is not wiped, so a later child
-        could still find what was staged (use :meth:`recycle` before an untrusted program).
-        Bounds the supervisor's memory, and with it the cost of each fork; a supervisor that
-        does not shrink back to near its start-up size is recycled instead.
-        """
-        session = self._session
-        if self._closed or session is None:
-            return
-        try:
-            rss = session.forget(_REQUEST_SLACK_S)
-        except SandboxError:
-            self._teardown()
-            self.recycles += 1
-            return
-        start = session.hello.get("rss_bytes")
-        if isinstance(rss, int) and isinstance(start, int) and rss > start + _RSS_SLACK:
-            self.recycle()
 
     def close(self) -> None:
         """Kill and remove everything. Idempotent."""

@@ -187,10 +187,6 @@ class Sandbox(ABC):
     def recycle(self) -> None:
         """Give the next run a fresh environment (a new supervisor process image at least)."""
 
-    def forget(self) -> None:
-        """Drop what was staged, between programs of the same trust (default: recycle)."""
-        self.recycle()
-
     @abstractmethod
     def close(self) -> None:
         """Stop and remove everything this sandbox started. Idempotent."""

@@ -36,9 +36,8 @@ Trust model (the reasons behind the code below):
 Control protocol on stdin/stdout: frames of ``>II`` (header length, body length), a JSON
 header and raw body bytes, both size-capped. Requests: ``stage_program`` (body: source),
 ``stage_payload`` (body: wire-encoded arguments; decoded once here and kept in a byte-bounded
-LRU, the child inherits the decoded objects through fork), ``run``, ``ping``, ``forget``
-(drop everything staged and give freed memory back: between two trusted programs) and
-``reset``. The supervisor greets with ``hello`` on start.
+LRU, the child inherits the decoded objects through fork), ``run``, ``ping`` and ``reset``.
+The supervisor greets with ``hello`` on start.
 
 ``reset`` replaces the supervisor's process image with a fresh one (``execve`` of the same
 command line, same PID and control channel): nothing that any earlier program or payload put
@@ -78,7 +77,7 @@ __all__ = [
     "pack_frame",
 ]
 
-PROTOCOL_VERSION = 3
+PROTOCOL_VERSION = 2
 FRAME_HEADER = struct.Struct(">II")
 MAX_HEADER_BYTES = 1 << 20
 """JSON headers are small; anything larger is a protocol error."""
@@ -283,10 +282,6 @@ class _LRU:
             return None
         self.items.move_to_end(key)
         return item[0]
-
-    def clear(self) -> None:
-        self.items.clear()
-        self.used = 0
 
     def put(self, key: str, value: Any, size: int) -> None:
         old = self.items.pop(key, None)
@@ -584,7 +579,6 @@ class _Config:
         self.nproc = nproc  # RLIMIT_NPROC of each child; None: the pids cgroup bounds tasks
         self.prctl = libc.prctl  # resolved once: a child must not pay for dlsym
         self.populate = _populate_function(libc)
-        self.trim = getattr(libc, "malloc_trim", None)  # glibc only
         self.filter = childfilter.prepare(libc) if childfilter is not None else None
         self.null_fd = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
         self.statm_fd = _open_counter("/proc/self/statm")
@@ -1162,13 +1156,6 @@ def _handle(cfg: _Config, chan: _Channel, programs: _LRU, payloads: _LRU,
             _handle_run(cfg, chan, programs, payloads, header)
         elif op == "reset":
             _handle_reset(cfg, chan, rid)
-        elif op == "forget":
-            programs.clear()
-            payloads.clear()
-            gc.collect()
-            if cfg.trim is not None:
-                cfg.trim(0)  # hand freed heap back, so that forks stay as cheap as at start
-            chan.write({"op": "forgotten", "id": rid, "rss_bytes": _rss_bytes(cfg)})
         else:
             chan.write({"op": "error", "id": rid, "reason": "bad_request",
                         "detail": f"unknown op {op!r}"[:200]})
@@ -1201,11 +1188,6 @@ def _handle_run(cfg: _Config, chan: _Channel, programs: _LRU, payloads: _LRU,
         result.send_body(chan.wfd)
     finally:
         result.close()
-
-
-def _rss_bytes(cfg: _Config) -> int | None:
-    statm = _pread(cfg.statm_fd, 256)
-    return int(statm.split()[1]) * cfg.page_size if statm else None
 
 
 def _handle_reset(cfg: _Config, chan: _Channel, rid: Any) -> None:
@@ -1312,7 +1294,6 @@ def main(argv: list[str] | None = None) -> int:
         "subreaper": cfg.children_fd is not None,
         "prefault": cfg.populate is not None,
         "preloaded": preloaded,
-        "rss_bytes": _rss_bytes(cfg),
         "nproc": cfg.nproc,
         "tasks_limit": cgroup.tasks_limit(),
     })

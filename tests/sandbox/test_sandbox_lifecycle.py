@@ -237,20 +237,3 @@ def test_interrupted_run_is_reaped(docker_image: str, docker_sandbox: object) ->
                     assert cid not in fh.read()
             except OSError:
                 pass
-
-
-def test_forget_drops_staged_data_and_keeps_the_supervisor() -> None:
-    """Between two trusted programs the engine only asks the supervisor to drop what it
-    staged: same process, memory back near its start-up size, later runs re-stage."""
-    with open_sandbox(SandboxConfig(backend="process", allow_unsafe_process=True)) as sb:
-        start = sb.info["rss_bytes"]  # type: ignore[attr-defined]
-        pid = sb.info["pid"]  # type: ignore[attr-defined]
-        big = Payload.from_args([[str(i) * 3 for i in range(400_000)]])
-        prog = Program("def f(xs):\n    return len(xs)\n", "f")
-        assert sb.run(prog, big, Limits()).value == 400_000
-        session = sb._session  # type: ignore[attr-defined]
-        assert session.forget(10.0) < start + (16 << 20)
-        assert not session.payloads and not session.programs
-        sb.forget()  # type: ignore[attr-defined]
-        assert sb.run(prog, Payload.from_args([[1, 2]]), Limits()).value == 2
-        assert sb.info["pid"] == pid and sb.recycles == 0  # type: ignore[attr-defined]

@@ -1,14 +1,13 @@
 """No sandbox ever holds the reference and a sample, or two samples (unit, through ``score``).
 
-Nor two problems' staged data at once: a supervisor holding many problems' staged inputs forks
-slower and its children run slower, which would bias the side it times.
+Nor two problems' references: a supervisor holding many problems' staged inputs forks slower
+and its children run slower, which would bias the side it times.
 
 A child is forked from its sandbox's supervisor and inherits its memory: whatever the sandbox
-ran before (since its last recycle; ``forget`` drops what is staged but does not wipe memory)
-can be found by the next program. So the whole pipeline is run here with in-process fake
-sandboxes that remember every source each memory environment (between two recycles) and each
-staging (between two forgets or recycles) received, and the properties are checked on all of
-them. The real docker backend is in ``test_isolation_docker.py``.
+ran before (since its last recycle) can be found by the next program. So the whole pipeline is
+run here with in-process fake sandboxes that remember every source each environment (one
+container, between two recycles) received, and the property is checked on all of them. The
+real docker backend is in ``test_isolation_docker.py``.
 """
 
 from __future__ import annotations
@@ -43,13 +42,9 @@ class InProcessSandbox(Sandbox):
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self.environments: list[set[str]] = [set()]
-        """Sources per memory environment (what a child could find by scanning memory)."""
-        self.stagings: list[set[str]] = [set()]
-        """Sources per staging (what the supervisor holds, and forks with)."""
 
     def run(self, program: Program, payload: Payload, limits: Limits) -> Execution:
         self.environments[-1].add(program.source)
-        self.stagings[-1].add(program.source)
         scope: dict = {}
         exec(program.source, scope)  # the toy set's own programs
         value = scope[program.entry_point](*payload.args())
@@ -61,11 +56,6 @@ class InProcessSandbox(Sandbox):
     def recycle(self) -> None:
         if self.environments[-1]:
             self.environments.append(set())
-        self.forget()
-
-    def forget(self) -> None:
-        if self.stagings[-1]:
-            self.stagings.append(set())
 
     def close(self) -> None:
         pass
@@ -86,21 +76,18 @@ def fakes(monkeypatch):
 
 def _check_isolation(opened: list[InProcessSandbox], references: set[str]) -> int:
     """Assert the property on every environment; returns how many held a sample."""
-    def programs(sources: set[str]) -> set[str]:
-        return {s for s in sources if not s.startswith(
-            ("def sum_squares(*args", "def count_distinct(*args"))}
-
     with_sample = 0
     for sb in opened:
         for env in sb.environments:
-            samples = programs(env) - references
-            assert not (samples and programs(env) & references), (
-                f"a sample shared a sandbox with a reference: {sorted(programs(env))}")
+            programs = {s for s in env if not s.startswith(
+                ("def sum_squares(*args", "def count_distinct(*args"))}
+            samples = programs - references
+            assert not (samples and programs & references), (
+                f"a sample shared a sandbox with a reference: {sorted(programs)}")
             assert len(samples) <= 1, f"samples shared a sandbox: {sorted(samples)}"
-            with_sample += bool(samples)
-        for staged in sb.stagings:
             # Not even two references: a supervisor holding several problems' inputs is slower.
-            assert len(programs(staged)) <= 1, f"programs staged together: {sorted(staged)}"
+            assert len(programs) <= 1, f"programs shared a sandbox: {sorted(programs)}"
+            with_sample += bool(samples)
     return with_sample
 
 
