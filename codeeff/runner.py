@@ -345,6 +345,12 @@ def _check(problem: Any, payload: Payload, expected: str, actual: Any) -> bool:
     return bool(problem.check(payload.args(), _decode(expected), copy.deepcopy(actual)))
 
 
+def _probe_failed(job: _Job, error: str) -> ReferenceRecord:
+    p = job.problem
+    return ReferenceRecord(job.ref_key, p.id, p.digest, p.spec.version, job.alpha, math.inf,
+                           (), (), (), error=error)
+
+
 def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
            config: ScoreConfig) -> ReferenceRecord:
     """The reference alone, in the lane's trusted sandbox ``sb``: expected answers, kill limit."""
@@ -364,6 +370,7 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
     sb.ready(problem.id)
     for case, payload in enumerate(inputs.payloads[0]):
         ex = sb.run(ref, payload, lim)
+        _trusted(ex.verdict, f"reference on level 0 test {case}")
         if ex.verdict is not Verdict.OK:
             return failed(f"reference: {ex.verdict.value} on level 0 test {case} "
                           f"({ex.error or ex.detail})")
@@ -377,6 +384,7 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
             m = measure_case(sb, [ref], payload, [lim], policy,
                              baseline_prior=[noops]).programs[0]
             noops.extend(m.baseline_runs)
+            _trusted(m.verdict, f"reference on level {level} test {case}")
             if m.verdict is not Verdict.OK:
                 return failed(f"reference: {m.verdict.value} on level {level} test {case} "
                               f"({m.error or m.detail})")
@@ -396,6 +404,19 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
 
 class _SandboxBroke(Exception):
     """An execution came back SANDBOX_ERROR: never the sample's fault."""
+
+
+# Verdicts that, for trusted code (a reference), say something about the sandbox or the
+# machine rather than the program: the measurement is redone in fresh sandboxes. ``suspicious``
+# is the cgroup cross-check seeing CPU outside the measured process; for a sample it stays a
+# verdict, for a reference it was measured as a rare false alarm (1 in ~23,000 executions).
+_NOT_THE_REFERENCES_FAULT = (Verdict.SANDBOX_ERROR, Verdict.SUSPICIOUS)
+
+
+def _trusted(verdict: Verdict, what: str) -> None:
+    """Raise :class:`_SandboxBroke` when a reference's ``verdict`` is not its own doing."""
+    if verdict in _NOT_THE_REFERENCES_FAULT:
+        raise _SandboxBroke(f"{what}: {verdict.value}")
 
 
 class _Stopped(Exception):
@@ -512,6 +533,7 @@ def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
 
     for case, payload in enumerate(inputs.payloads[0]):
         ex = sb.run(ref, payload, lim)
+        _trusted(ex.verdict, f"reference on level 0 test {case}")
         if ex.verdict is not Verdict.OK:
             return failed(f"reference: {ex.verdict.value} on level 0 test {case} "
                           f"({ex.error or ex.detail})")
@@ -535,8 +557,8 @@ def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
                 r, smp = cm.programs
                 noops.extend(smp.baseline_runs)
             ref_noops.extend(r.baseline_runs)
-            if Verdict.SANDBOX_ERROR in (r.verdict, smp.verdict):
-                raise _SandboxBroke(r.detail or smp.detail or "sandbox error")
+            _trusted(r.verdict, f"reference on level {level} test {case}")
+            _trusted(smp.verdict, f"the reference's copy on level {level} test {case}")
             if r.verdict is not Verdict.OK or smp.verdict is not Verdict.OK:
                 bad = r if r.verdict is not Verdict.OK else smp
                 return failed(f"reference: {bad.verdict.value} on level {level} test {case} "
@@ -651,7 +673,14 @@ class _Runner:
                 return
             if ref_rec is None:
                 t0 = time.perf_counter()
-                ref_rec = _probe(lane.trusted, job, inputs, self.config)
+                try:
+                    ref_rec = _probe(lane.trusted, job, inputs, self.config)
+                except _SandboxBroke:
+                    lane.mark_broken()  # one retry in fresh containers
+                    try:
+                        ref_rec = _probe(lane.trusted, job, inputs, self.config)
+                    except _SandboxBroke as exc:
+                        ref_rec = _probe_failed(job, f"reference: {exc}")
                 self.run_dir.append(ref_rec)
                 self.stats.add(probe_s=time.perf_counter() - t0, references=1)
                 self.tick(job.problem.id, "reference")

@@ -262,3 +262,32 @@ def test_split_reference_runs_halves_the_work(problem):
     assert all(len(t.cpu_s) == 2 and len(t.ref_cpu_s) == 2 for t in timed)
     assert fakes.stats.executions == 3 + 6 * (4 + 1)
     assert fakes.smp.calls == []
+
+
+def test_a_suspicious_reference_run_is_redone_not_recorded(problem):
+    """The cgroup cross-check's rare false alarm on trusted code must not fail a problem:
+    the probe and the fused pass raise _SandboxBroke, and the runner retries in fresh sandboxes."""
+    from codeeff.runner import _fused
+
+    calls = {"n": 0}
+
+    def flaky(source: str, args: tuple, limits: Limits) -> Execution:
+        if not source.startswith("def sum_squares(*args"):  # not the no-op
+            calls["n"] += 1
+            if calls["n"] == 5:  # a timed reference run (after the 3 level-0 runs)
+                return Execution(Verdict.SUSPICIOUS, 0.001, 0.001, error="cpu_outside")
+        return _script()(source, args, limits)
+
+    stats = _Stats()
+    lane = _Lane(_CountingSandbox(ScriptedSandbox(flaky), stats),
+                 _CountingSandbox(ScriptedSandbox(flaky), stats))
+    job = _job(problem)
+    inputs = load_inputs(problem, job.tests, 0, None)
+    with pytest.raises(_SandboxBroke, match="suspicious"):
+        _probe(lane.trusted, job, inputs, CONFIG)
+    calls["n"] = 0
+    with pytest.raises(_SandboxBroke, match="suspicious"):
+        _fused(lane, job, inputs, CONFIG, "key", None)
+    calls["n"] = 10**6  # no more alarms: the retry measures normally
+    ref = _probe(lane.trusted, job, inputs, CONFIG)
+    assert ref.error is None
