@@ -32,6 +32,8 @@ import sys
 import time
 from collections.abc import Callable
 
+from _machine import busy_cpu_s
+
 from codeeff.sandbox import (
     Limits,
     Payload,
@@ -133,13 +135,6 @@ def dispersion(sb: Sandbox, cpu: int, sizes: dict[str, int], reps: int, blocks: 
     return out
 
 
-def _busy_s() -> float:
-    """CPU seconds the whole machine has spent busy since boot (every process, the kernel)."""
-    with open("/proc/stat") as fh:
-        fields = [int(x) for x in fh.readline().split()[1:]]
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
-
-
 def recycle_times(make: Callable[[], Sandbox], n: int, gap_s: float) -> tuple[list[float], float]:
     """``recycle()`` plus the first run after it, ``n`` times, ``gap_s`` apart.
 
@@ -150,7 +145,7 @@ def recycle_times(make: Callable[[], Sandbox], n: int, gap_s: float) -> tuple[li
     with make() as sb:
         run_ok(sb, NOOP, ONE)
         time.sleep(gap_s)
-        busy0 = _busy_s()
+        busy0 = busy_cpu_s()
         for _ in range(n):
             time.sleep(gap_s)  # the runs of one sample, during which a spare gets ready
             t = time.perf_counter()
@@ -158,7 +153,7 @@ def recycle_times(make: Callable[[], Sandbox], n: int, gap_s: float) -> tuple[li
             run_ok(sb, NOOP, ONE)
             times.append(time.perf_counter() - t)
         time.sleep(gap_s)  # let the last spare finish: it is part of the cost
-        busy = (_busy_s() - busy0) / n
+        busy = (busy_cpu_s() - busy0) / n
     return times, busy
 
 

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _machine import busy_cpu_s
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "enamel" / "enamel.csv"
 
@@ -79,10 +82,10 @@ def main() -> int:
 
     out = work / f"run-{int(time.time())}"
     t0 = time.perf_counter()
-    host0 = _host_cpu()
+    host0, busy0 = _host_cpu(), busy_cpu_s()
     summary = codeeff.score(samples, pset_dir, out, config, cache_dir=cache)
     wall = time.perf_counter() - t0
-    host = _host_cpu() - host0
+    host, busy = _host_cpu() - host0, busy_cpu_s() - busy0
 
     print(f"problems: {summary.n_problems} scored, {summary.n_samples} samples "
           f"({len(summary.problem_errors)} not scored)")
@@ -100,6 +103,12 @@ def main() -> int:
     print(f"lanes: {lane_s / execs * 1e3:.2f} ms per execution, of which the children's "
           f"measured CPU {child / execs * 1e3:.2f} ms (sum {child:.1f} s); the rest is the "
           "sandbox round trip (fork, handshake, transport)")
+    ncpu = len(os.sched_getaffinity(0))
+    print(f"machine CPU: {busy:.1f} core-s busy of {wall * ncpu:.1f} ({busy / (wall * ncpu):.0%}"
+          f" of {ncpu} cores): {busy / execs * 1e3:.2f} ms per execution, of which measured "
+          f"{child / execs * 1e3:.2f}, this process {host / execs * 1e3:.2f}, the harness "
+          f"(supervisors, the children's set-up and exit, dockerd, kernel) "
+          f"{(busy - child - host) / execs * 1e3:.2f}")
     print(f"pass@1 = {summary.pass_at(1):.4f}, eff@1 = {summary.eff_at(1):.4f} "
           f"[{summary.metrics[1]['eff@k'].low:.4f}, {summary.metrics[1]['eff@k'].high:.4f}]")
     n = summary.noise
