@@ -126,3 +126,18 @@ def test_broken_reference():
     ref = ReferenceRecord("rk", "p", "d", 1, 2.0, math.inf, (), (), (), error="boom")
     ps = score_problem("p", ref, {}, [(0, "x")], PARAMS)
     assert ps.error == "boom" and ps.c == 0
+
+
+def test_noise_floor_ignores_tests_timed_once():
+    """The reference-split noise figure halves each test's pooled repetitions; a test timed
+    only once (the probe's run, when every sample was censored before it) cannot be split.
+    Before, its single run went to one half only and the figure read 1.2 for such sets."""
+    timed = [CaseRun(1, 0, "ok", (0.010, 0.010), baseline_s=(0.0,)),
+             CaseRun(2, 0, "ok", (0.100, 0.100), baseline_s=(0.0,)),
+             CaseRun(2, 1, "ok", (0.300,), baseline_s=(0.0,)),  # timed once
+             CaseRun(3, 0, "ok", (0.500, 0.500), baseline_s=(0.0,))]
+    ref = ReferenceRecord("rk", "p", "d", 1, 2.0, 10.0, (CaseRun(0, 0, "ok", (0.001,)),),
+                          tuple(timed), (("0",),) * 4)
+    rec = _sample("a", {1: 0.01, 2: 0.1, 3: 0.5})
+    score = score_problem("p", ref, {"a": rec}, [(0, "a")], PARAMS)
+    assert score.noise_score == pytest.approx(1.0)
