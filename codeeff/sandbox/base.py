@@ -160,7 +160,7 @@ class SandboxConfig:
     """Explicit opt-in to run untrusted code on the host with the ``process`` backend."""
     reuse_container: bool = True
     """``recycle()`` re-executes the supervisor in the same container when the last run was
-    clean (~20 ms of CPU); False starts a new container every time (~0.4 s of CPU)."""
+    clean (~0.1 s of machine CPU); False starts a new container every time (~0.45 s)."""
 
 
 class Sandbox(ABC):

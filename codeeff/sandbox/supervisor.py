@@ -41,11 +41,12 @@ The supervisor greets with ``hello`` on start.
 
 ``reset`` replaces the supervisor's process image with a fresh one (``execve`` of the same
 command line, same PID and control channel): nothing that any earlier program or payload put
-in memory survives it, which is what a new container would give, for a twentieth of the CPU
-(a container costs ~0.4 s of CPU across dockerd, containerd, runc and the interpreter's
-start). It is refused unless the last run left nothing behind: no process of the sample UID,
-no child of ours, and the container's filesystem and IPC are not writable by a sample, so the
-process image is the only state one program could leave for the next.
+in memory survives it, which is what a new container would give, for about a quarter of the
+CPU (measured by benchmarks/bench_sandbox.py: ~0.1 s of machine CPU against ~0.45 s for a new
+container across dockerd, containerd, runc and the interpreter's start). It is refused unless
+the last run left nothing behind: no process of the sample UID, no child of ours, and the
+container's filesystem and IPC are not writable by a sample, so the process image is the only
+state one program could leave for the next.
 """
 
 from __future__ import annotations
