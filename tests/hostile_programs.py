@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["answer_stealer"]
+__all__ = ["MEMORY_SCAN", "answer_stealer"]
 
 _STEALER = '''
 import json, sys
@@ -57,3 +57,30 @@ def answer_stealer(entry: str, arg: str, own_body: str) -> str:
     finds another program staged in its supervisor, returns an int result it finds on the
     supervisor's frames (the previous run's answer) or else runs that program's source."""
     return _STEALER.format(entry=entry, arg=arg, own=own_body)
+
+
+MEMORY_SCAN = '''
+import ctypes, sys
+def _memory_hits(needle):
+    """Copies of ``needle`` in this process's writable memory, the ``needle`` object excluded:
+    finds data that no Python reference reaches."""
+    own = id(needle) + sys.getsizeof(b"") - 1
+    with open("/proc/self/maps") as fh:
+        maps = fh.read().splitlines()
+    hits = 0
+    for line in maps:
+        parts = line.split()
+        name = parts[5] if len(parts) > 5 else ""
+        if not parts[1].startswith("rw") or (name.startswith("[") and name != "[heap]"):
+            continue
+        lo, hi = (int(x, 16) for x in parts[0].split("-"))
+        data = ctypes.string_at(lo, hi - lo)
+        at = data.find(needle)
+        while at >= 0:
+            hits += lo + at != own
+            at = data.find(needle, at + 1)
+        del data
+    return hits
+'''
+"""Defines ``_memory_hits(needle)`` for a probe's source: scans every writable mapping of the
+child's own address space (its heap included) for ``needle``."""

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 from _sandbox_procs import container_processes
-from hostile_programs import answer_stealer
+from hostile_programs import MEMORY_SCAN, answer_stealer
 
 from codeeff.measure import RepeatPolicy, measure_case
 from codeeff.sandbox import (
@@ -412,27 +412,9 @@ def f(key):
 
 # Scans every writable mapping of the child's own address space for the marker, ignoring the
 # one bytes object the probe built itself: finds data that no Python reference reaches.
-_MEMORY_PROBE = '''
-import ctypes, sys
+_MEMORY_PROBE = MEMORY_SCAN + '''
 def f(key):
-    needle = bytes(k ^ 1 for k in key)
-    own = id(needle) + sys.getsizeof(b"") - 1
-    with open("/proc/self/maps") as fh:
-        maps = fh.read().splitlines()
-    hits = 0
-    for line in maps:
-        parts = line.split()
-        name = parts[5] if len(parts) > 5 else ""
-        if not parts[1].startswith("rw") or (name.startswith("[") and name != "[heap]"):
-            continue
-        lo, hi = (int(x, 16) for x in parts[0].split("-"))
-        data = ctypes.string_at(lo, hi - lo)
-        at = data.find(needle)
-        while at >= 0:
-            hits += lo + at != own
-            at = data.find(needle, at + 1)
-        del data
-    return hits
+    return _memory_hits(bytes(k ^ 1 for k in key))
 '''
 
 

@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from hostile_programs import answer_stealer
+from hostile_programs import MEMORY_SCAN, answer_stealer
 
 import codeeff
 from codeeff.config import ScoreConfig
@@ -40,8 +40,8 @@ _REFERENCE = "def sum_squares(values):\n    return sum(v * v for v in values)\n"
 # Counts copies of a marker (derived from ``key``, never sent as such) reachable from the
 # supervisor's frames and present in the child's writable memory (its own marker excluded).
 # ``plant`` puts the marker in the child's own arguments: the control that the scan works.
-_PROBE = '''
-import ctypes, sys
+_PROBE = MEMORY_SCAN + '''
+import sys
 def _holds(obj, needle, depth=0, seen=None):
     seen = set() if seen is None else seen
     if depth > 6 or id(obj) in seen:
@@ -61,22 +61,7 @@ def _holds(obj, needle, depth=0, seen=None):
     return any(_holds(v, needle, depth + 1, seen) for v in attrs)
 def f(key, plant=None):
     needle = bytes(k ^ 1 for k in key)
-    own = id(needle) + sys.getsizeof(b"") - 1
-    hits = 0
-    with open("/proc/self/maps") as fh:
-        maps = fh.read().splitlines()
-    for line in maps:
-        parts = line.split()
-        name = parts[5] if len(parts) > 5 else ""
-        if not parts[1].startswith("rw") or (name.startswith("[") and name != "[heap]"):
-            continue
-        lo, hi = (int(x, 16) for x in parts[0].split("-"))
-        data = ctypes.string_at(lo, hi - lo)
-        at = data.find(needle)
-        while at >= 0:
-            hits += lo + at != own
-            at = data.find(needle, at + 1)
-        del data
+    hits = _memory_hits(needle)
     frames = 0
     fr = sys._getframe(1)
     while fr is not None:
