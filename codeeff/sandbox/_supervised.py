@@ -113,7 +113,7 @@ class _Session:
         raise SandboxError("the supervisor keeps losing staged data (cache too small?)")
 
     def reset(self, timeout: float) -> dict[str, Any]:
-        """Have the supervisor re-execute itself; return the new image's greeting.
+        """Have the supervisor end its worker and fork a fresh one; return its greeting.
 
         Raises:
             SandboxError: if it refuses (something of an earlier run is alive) or does not
@@ -252,7 +252,7 @@ class SupervisedSandbox(Sandbox):
         self.recycles = 0
         """How many times the environment was replaced (by ``recycle()`` or after anomalies)."""
         self.resets = 0
-        """How many of those were a re-executed supervisor in the same container."""
+        """How many of those were a fresh supervisor worker in the same container."""
 
     # -- what a backend provides -----------------------------------------------------------
     @abstractmethod
@@ -328,9 +328,10 @@ class SupervisedSandbox(Sandbox):
     def recycle(self) -> None:
         """Give the next run a fresh environment.
 
-        A supervisor whose runs all ended cleanly re-executes itself (``reset``): a new process
-        image in the same container, so nothing any earlier program or payload put in memory
-        survives, at a fraction of a new container's cost. A new container (or process tree)
+        A supervisor whose runs all ended cleanly ends its worker (``reset``) and its root,
+        which never held a program or payload, forks a fresh one in the same container: nothing
+        any earlier program or payload put in memory survives, at a fraction of a new
+        container's cost. A new container (or process tree)
         is started instead when ``config.reuse_container`` is off, when the supervisor refuses
         (something is still alive), or when the reset fails; the backends already discard the
         environment after every anomaly (timeout, OOM, crash, leftovers, suspicious run).

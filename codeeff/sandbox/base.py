@@ -9,8 +9,9 @@ Lifecycle of a sandbox:
 2. ``run(program, payload, limits)`` executes ``program.entry_point(*args)`` once, in a fresh
    process forked by the supervisor, and returns an :class:`Execution`. Programs and payloads are
    staged in the supervisor by digest, so repeated runs do not resend them.
-3. ``recycle()`` gives the next run a fresh environment: the supervisor re-executes itself
-   (a new process image: nothing of earlier programs survives in memory) or, with
+3. ``recycle()`` gives the next run a fresh environment: a fresh supervisor worker forked from
+   the container's root process, which never held a program or a payload (nothing of earlier
+   programs survives in memory) or, with
    ``reuse_container=False`` or when the last run was not clean, a new container. The engine
    calls it before each sample; the backend discards the container by itself after any anomaly
    (timeout, OOM, crash, protocol error, processes left behind).
@@ -159,8 +160,9 @@ class SandboxConfig:
     allow_unsafe_process: bool = False
     """Explicit opt-in to run untrusted code on the host with the ``process`` backend."""
     reuse_container: bool = True
-    """``recycle()`` re-executes the supervisor in the same container when the last run was
-    clean (~0.1 s of machine CPU); False starts a new container every time (~0.45 s)."""
+    """``recycle()`` forks a fresh supervisor worker in the same container when the last run was
+    clean (~10 ms, ``benchmarks/bench_sandbox.py``); False starts a new container every time
+    (~0.35 s and ~1 s of machine CPU across dockerd, containerd and runc)."""
 
 
 class Sandbox(ABC):
@@ -185,7 +187,7 @@ class Sandbox(ABC):
 
     @abstractmethod
     def recycle(self) -> None:
-        """Give the next run a fresh environment (a new supervisor process image at least)."""
+        """Give the next run a fresh environment (a new supervisor worker process at least)."""
 
     @abstractmethod
     def close(self) -> None:

@@ -121,8 +121,11 @@ class ProcessSandbox(SupervisedSandbox):
         if os.geteuid() == 0:
             python = interpreter_for_sample_uid()
             extra = ["--sample-uid", str(SAMPLE_UID), "--sample-gid", str(SAMPLE_UID)]
+        # ``--cpus``: the supervisor pins itself before it forks the worker that forks the
+        # children (the affinity set below from here could come after that fork).
         cmd = [python, "-B", "-S", "-s", str(supervisor_path()),
-               "--sweep", "session", "--cgroup", "off", *extra]
+               "--sweep", "session", "--cgroup", "off",
+               "--cpus", ",".join(map(str, self.cpus)), *extra]
         proc = subprocess.Popen(
             cmd,
             stdin=subprocess.PIPE,

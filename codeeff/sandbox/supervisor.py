@@ -37,16 +37,19 @@ Control protocol on stdin/stdout: frames of ``>II`` (header length, body length)
 header and raw body bytes, both size-capped. Requests: ``stage_program`` (body: source),
 ``stage_payload`` (body: wire-encoded arguments; decoded once here and kept in a byte-bounded
 LRU, the child inherits the decoded objects through fork), ``run``, ``ping`` and ``reset``.
-The supervisor greets with ``hello`` on start.
+Each worker greets with ``hello`` when it starts.
 
-``reset`` replaces the supervisor's process image with a fresh one (``execve`` of the same
-command line, same PID and control channel): nothing that any earlier program or payload put
-in memory survives it, which is what a new container would give, for about a quarter of the
-CPU (measured by benchmarks/bench_sandbox.py: ~0.1 s of machine CPU against ~0.45 s for a new
-container across dockerd, containerd, runc and the interpreter's start). It is refused unless
-the last run left nothing behind: no process of the sample UID, no child of ours, and the
-container's filesystem and IPC are not writable by a sample, so the process image is the only
-state one program could leave for the next.
+The supervisor is two processes. The **root** (the process started in the sandbox) loads
+the harness, imports :data:`PRELOAD` and then only waits; it never reads a request, stages
+anything or runs a program. It forks a **worker** that greets with ``hello``, serves the
+control channel and forks every child. ``reset`` ends the worker, and the root forks a fresh
+one from its own untouched memory: nothing that any earlier program or payload put in memory
+survives, which is what a new container (or an ``execve``) would give, for the cost of a fork
+(benchmarks/bench_sandbox.py: a recycle and first run take ~10 ms; re-executing the
+interpreter took ~90 ms, a new container ~350 ms). It is refused unless the last run left
+nothing behind: no process of the sample UID, no child of ours, and the container's
+filesystem and IPC are not writable by a sample, so the worker's memory is the only state
+one program could leave for the next.
 """
 
 from __future__ import annotations
@@ -55,9 +58,11 @@ import collections
 import contextlib
 import ctypes
 import gc
+import itertools
 import json
 import math
 import mmap
+import operator
 import os
 import resource
 import select
@@ -78,7 +83,7 @@ __all__ = [
     "pack_frame",
 ]
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 FRAME_HEADER = struct.Struct(">II")
 MAX_HEADER_BYTES = 1 << 20
 """JSON headers are small; anything larger is a protocol error."""
@@ -86,6 +91,7 @@ MAX_BODY_BYTES = 512 << 20
 """Largest body accepted in a request (a staged payload or source)."""
 
 _SETUP_FAILED = 121  # exit status of a child whose setup failed before READY
+_RESET_EXIT = 120  # exit status of a worker ended by ``reset``: its parent forks a new one
 _READY_TIMEOUT_S = 10.0
 _RESULT_TAG_LEN = 9  # one tag byte + eight length bytes
 _ERROR_NAME_BYTES = 300  # of an E/W frame's body, enough for the (cut) exception name
@@ -305,6 +311,10 @@ class _Payload:
         self.pages = pages
 
 
+_SEQUENCES = (list, tuple, set, frozenset)
+_ATOMS = frozenset({str, int, float, bool, complex, bytes, type(None)})
+
+
 def _pages_of(args: tuple[Any, ...], page_size: int) -> tuple[tuple[int, int], ...]:
     """The (address, length) ranges of the pages holding every object of ``args``.
 
@@ -317,20 +327,29 @@ def _pages_of(args: tuple[Any, ...], page_size: int) -> tuple[tuple[int, int], .
     reference count lives there); containers' item arrays are only written by a program that
     mutates its input, which is its own work.
     """
-    seen: set[int] = set()
-    pages: set[int] = set()
+    shift = page_size.bit_length() - 1
+    seen: set[int] = set()  # containers already walked
+    pages: set[int] = {id(args) >> shift}
     stack: list[Any] = [args]
-    while stack and len(seen) < _PREFAULT_MAX_OBJECTS:
+    count = 0
+    # Item ids and types are gathered with map() (C loops): staging a large payload would
+    # otherwise cost a Python step per object, in every recycled sandbox.
+    while stack and count < _PREFAULT_MAX_OBJECTS:
         obj = stack.pop()
         if id(obj) in seen:
             continue
         seen.add(id(obj))
-        pages.add(id(obj) // page_size)
-        if isinstance(obj, (list, tuple, set, frozenset)):
-            stack.extend(obj)
-        elif isinstance(obj, dict):
-            stack.extend(obj.keys())
-            stack.extend(obj.values())
+        t = type(obj)
+        if t is dict:
+            items: Any = (*obj.keys(), *obj.values())
+        elif t in _SEQUENCES:
+            items = obj
+        else:
+            continue
+        count += len(items)
+        pages.update(map(operator.rshift, map(id, items), itertools.repeat(shift)))
+        if not set(map(type, items)) <= _ATOMS:
+            stack.extend(v for v in items if type(v) not in _ATOMS)
     ranges: list[list[int]] = []
     for page in sorted(pages):
         if ranges and ranges[-1][1] == page:
@@ -1192,20 +1211,16 @@ def _handle_run(cfg: _Config, chan: _Channel, programs: _LRU, payloads: _LRU,
 
 
 def _handle_reset(cfg: _Config, chan: _Channel, rid: Any) -> None:
-    """Re-execute this supervisor (same command line, PID and channel), or refuse."""
+    """End this worker so that its parent forks a fresh one (see :func:`main`), or refuse."""
     _reap_zombies()
-    argv = getattr(sys, "orig_argv", None)  # Python >= 3.10
-    if not argv or not sys.executable:
-        chan.write({"op": "error", "id": rid, "reason": "reset_unsupported"})
-        return
     if cfg.sweep != "none" and not _looks_clean(cfg) and _scan(cfg, -1):
         chan.write({"op": "error", "id": rid, "reason": "not_clean",
                     "detail": "processes of an earlier run are alive"})
         return
     chan.write({"op": "resetting", "id": rid})
-    # Every descriptor but 0-2 is close-on-exec (PEP 446), the mappings go with the image;
-    # the new image greets with ``hello`` again.
-    os.execv(sys.executable, argv)
+    # Everything this worker staged, returned or allocated goes with its address space; the
+    # parent never held any of it. No Python clean-up: nothing here needs flushing.
+    os._exit(_RESET_EXIT)
 
 
 def _nproc_rule(nproc: int, scope: str, cgroup: _Cgroup) -> int | None:
@@ -1235,34 +1250,15 @@ def _parse_args(argv: list[str]) -> dict[str, str]:
     return opts
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the supervisor on stdin/stdout until stdin closes.
-
-    Options: ``--sample-uid N`` (drop children to this UID; required when running as root),
-    ``--sample-gid N``, ``--sweep uid|session|none``, ``--cgroup auto|off``,
-    ``--cache-bytes N`` (payload LRU budget), ``--nproc N`` (RLIMIT_NPROC of each child) and
-    ``--nproc-scope uid|cgroup`` (see :func:`_nproc_rule`) and ``--preload on|off`` (import
-    :data:`PRELOAD` before serving).
-    """
-    opts = _parse_args(sys.argv[1:] if argv is None else argv)
-    # Keep our own folder off sys.path: children must not import the harness's files.
-    here = os.path.dirname(os.path.abspath(__file__))
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    wire = _load_sibling("wire")
-    childfilter = _load_sibling("childfilter")
-    preloaded = []
-    if opts.get("preload", "on") == "on":
-        for name in PRELOAD:
-            try:
-                __import__(name)
-            except ImportError:  # a trimmed base image: that module is then charged
-                continue
-            preloaded.append(name)
+def _worker(opts: dict[str, str], wire: types.ModuleType, childfilter: types.ModuleType,
+            preloaded: list[str], root_pid: int) -> int:
+    """One worker's life: greet, serve requests until stdin closes or a ``reset`` ends it."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    # Die with the parent: a worker must never outlive the sandbox's main process.
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != root_pid:
+        return 1
     sample_uid = int(opts["sample-uid"]) if opts.get("sample-uid") else None
-    if os.geteuid() == 0 and sample_uid is None:
-        raise SystemExit("refusing to run samples as root: pass --sample-uid")
-    if sample_uid is not None and sample_uid in (0, os.geteuid()):
-        raise SystemExit("the sample UID must differ from the supervisor's")
     cgroup = probe_cgroup() if opts.get("cgroup", "auto") == "auto" else _Cgroup(None, None, None)
     use_filter = opts.get("child-filter", "on") == "on" and childfilter.supported()
     cfg = _Config(
@@ -1272,19 +1268,18 @@ def main(argv: list[str] | None = None) -> int:
         cgroup=cgroup,
         wire=wire,
         childfilter=childfilter if use_filter else None,
-        libc=ctypes.CDLL(None, use_errno=True),
+        libc=libc,
         supervisor_pid=os.getpid(),
         nproc=_nproc_rule(int(opts.get("nproc") or 256), opts.get("nproc-scope", "uid"),
                           cgroup),
     )
-    if cfg.sweep == "uid" and sample_uid is None:
-        raise SystemExit("--sweep uid needs --sample-uid")
     cache = int(opts.get("cache-bytes") or (64 << 20))
     chan = _Channel(0, 1)
     chan.write({
         "op": "hello",
         "version": PROTOCOL_VERSION,
         "pid": os.getpid(),
+        "root_pid": root_pid,
         "uid": os.geteuid(),
         "sample_uid": sample_uid,
         "cgroup": cgroup.version,
@@ -1306,6 +1301,76 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the supervisor on stdin/stdout until stdin closes.
+
+    The process started here is the sandbox's **root**: it loads the harness and imports
+    :data:`PRELOAD`, then never reads a request, stages anything or runs a child. It forks a
+    **worker** that greets with ``hello`` and serves the control channel (inherited stdin and
+    stdout); every child is forked from that worker. A ``reset`` ends the worker and the root
+    forks a fresh one from its own untouched memory: nothing any earlier program or payload put
+    in memory survives, as with a new process image, for a fork instead of an interpreter start
+    (measured by benchmarks/bench_sandbox.py).
+
+    Options: ``--sample-uid N`` (drop children to this UID; required when running as root),
+    ``--sample-gid N``, ``--sweep uid|session|none``, ``--cgroup auto|off``,
+    ``--cache-bytes N`` (payload LRU budget), ``--nproc N`` (RLIMIT_NPROC of each child) and
+    ``--nproc-scope uid|cgroup`` (see :func:`_nproc_rule`), ``--preload on|off`` (import
+    :data:`PRELOAD` before serving) and ``--cpus 0,1`` (pin before any worker is forked).
+    """
+    opts = _parse_args(sys.argv[1:] if argv is None else argv)
+    # Keep our own folder off sys.path: children must not import the harness's files.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    if opts.get("cpus"):
+        os.sched_setaffinity(0, {int(c) for c in opts["cpus"].split(",")})
+    wire = _load_sibling("wire")
+    childfilter = _load_sibling("childfilter")
+    preloaded = []
+    if opts.get("preload", "on") == "on":
+        for name in PRELOAD:
+            try:
+                __import__(name)
+            except ImportError:  # a trimmed base image: that module is then charged
+                continue
+            preloaded.append(name)
+    sample_uid = int(opts["sample-uid"]) if opts.get("sample-uid") else None
+    if os.geteuid() == 0 and sample_uid is None:
+        raise SystemExit("refusing to run samples as root: pass --sample-uid")
+    if sample_uid is not None and sample_uid in (0, os.geteuid()):
+        raise SystemExit("the sample UID must differ from the supervisor's")
+    if opts.get("sweep") == "uid" and sample_uid is None:
+        raise SystemExit("--sweep uid needs --sample-uid")
+    root_pid = os.getpid()
+    # What every worker inherits is frozen once: their collectors never walk it.
+    gc.collect()
+    gc.freeze()
+    while True:
+        worker = os.fork()
+        if worker == 0:
+            code = 1
+            try:
+                code = _worker(opts, wire, childfilter, preloaded, root_pid)
+            except SystemExit as exc:
+                if exc.code is not None and not isinstance(exc.code, int):
+                    sys.stderr.write(f"{exc.code}\n")
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        while True:
+            try:
+                _, status = os.waitpid(worker, 0)
+                break
+            except InterruptedError:
+                continue
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _RESET_EXIT:
+            continue
+        return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
 
 
 if __name__ == "__main__":

@@ -60,13 +60,16 @@ def test_reading_the_arguments_takes_no_copy_on_write_faults(
 
 
 def test_pages_of_covers_every_object_header_in_few_ranges() -> None:
-    args = ([[i * 7, str(i)] for i in range(5_000)], {"k": (1.5, None)})
+    inner = frozenset({("deep", 10**30)})
+    key = "k" * 50
+    args = ([[i * 7, str(i)] for i in range(5_000)], {key: (1.5, None, {inner})})
     page = 4096
     ranges = supervisor._pages_of(args, page)
     covered = set()
     for addr, length in ranges:
         assert addr % page == 0 and length % page == 0 and length > 0
         covered.update(range(addr // page, (addr + length) // page))
-    objs = [args, args[0], args[1], args[1]["k"], *args[0], *(x for pair in args[0] for x in pair)]
+    objs = [args, args[0], args[1], key, args[1][key], args[1][key][2], inner, *inner,
+            *next(iter(inner)), *args[0], *(x for pair in args[0] for x in pair)]
     assert all(id(o) // page in covered for o in objs)
     assert len(ranges) < len(covered)  # neighbouring pages are merged

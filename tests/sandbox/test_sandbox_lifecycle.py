@@ -110,23 +110,24 @@ def test_docker_close_removes_the_container(docker_image: str) -> None:
     assert not _container_exists(cid)
 
 
-def test_recycle_re_executes_a_clean_supervisor_in_place() -> None:
-    """After clean runs, recycle() replaces the supervisor's process image (same PID, nothing
-    staged any more) instead of starting a new one."""
+def test_recycle_forks_a_fresh_worker_from_the_untouched_root() -> None:
+    """After clean runs, recycle() ends the worker that held the staged data and the root
+    forks a new one (same root process, new worker, nothing staged any more) instead of
+    starting a new supervisor."""
     with open_sandbox(SandboxConfig(backend="process", allow_unsafe_process=True)) as sb:
         prog = Program("def f(x):\n    return x + 1\n", "f")
         assert sb.run(prog, Payload.from_args([1]), Limits()).value == 2
-        pid = sb.info["pid"]  # type: ignore[attr-defined]
-        with open(f"/proc/{pid}/stat") as fh:
-            started = fh.read().split(") ")[1].split()[19]
+        hello = sb.info  # type: ignore[attr-defined]
+        worker, root = hello["pid"], hello["root_pid"]
+        assert worker != root
         sb.recycle()
         assert sb.resets == 1 and sb.recycles == 1  # type: ignore[attr-defined]
-        assert sb.info["pid"] == pid  # type: ignore[attr-defined]
+        after = sb.info  # type: ignore[attr-defined]
+        assert after["root_pid"] == root and after["pid"] not in (worker, root)
+        assert not _alive(worker)  # the worker that held the program and payload is gone
         assert sb.run(prog, Payload.from_args([2]), Limits()).value == 3
-        with open(f"/proc/{pid}/stat") as fh:
-            assert fh.read().split(") ")[1].split()[19] == started  # the same process…
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            assert b"supervisor.py" in fh.read()  # …running a fresh supervisor image
+        with open(f"/proc/{after['pid']}/stat") as fh:
+            assert int(fh.read().split(") ")[1].split()[1]) == root  # forked by the root
 
 
 def test_recycle_without_reuse_starts_a_new_supervisor() -> None:
@@ -237,3 +238,4 @@ def test_interrupted_run_is_reaped(docker_image: str, docker_sandbox: object) ->
                     assert cid not in fh.read()
             except OSError:
                 pass
+
