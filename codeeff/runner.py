@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import hashlib
 import json
 import math
 import os
@@ -282,11 +283,12 @@ class _CountingSandbox(Sandbox):
         Also bounds the supervisor's memory: a supervisor holding many problems' staged inputs
         forks several times slower and its children run measurably slower (measured: 25 ms
         instead of 7 ms per execution, +28 % net CPU), which would bias the side it is on.
-        And it re-randomizes each side's memory layout (a re-executed supervisor gets a new
-        address-space layout): one supervisor kept for a whole run gives every problem of its
-        lane the same small speed bias, which then does not average out over problems
-        (measured on the ENAMEL benchmark: eff@1 1.004 then 0.983 on two runs when both
-        sandboxes only dropped their staged data between problems).
+        A recycled sandbox is a fresh worker forked from its container's untouched root, so
+        it keeps that container's memory layout; one layout kept on one side for a whole run
+        gives every problem of the lane the same small speed bias, which then does not average
+        out over problems (measured on the ENAMEL benchmark: eff@1 1.004 then 0.983 on two
+        runs when both sandboxes kept their supervisors and only dropped their staged data
+        between problems). Hence :meth:`_Lane.for_problem` swaps the sides per problem.
 
         Args:
             problem_id: The problem about to run here.
@@ -320,6 +322,21 @@ class _Lane:
     untrusted: _CountingSandbox
     """Runs one sample at a time (and its own no-op baseline); recycled before each sample."""
 
+    def for_problem(self, problem_id: str) -> _Lane:
+        """This lane with the roles of its two sandboxes chosen for ``problem_id``.
+
+        A recycled sandbox is a fresh worker forked from its container's untouched root, so
+        each container keeps one memory layout for the whole run, and one layout may run a
+        little faster than the other. Which container times the reference is therefore
+        decided per problem (by a hash of its id: reproducible), so that such a difference
+        enters half the problems with one sign and half with the other and averages out of
+        eff@k instead of biasing every problem of the lane alike. Swapping is safe because a
+        sandbox is always recycled before it serves another problem or after a sample ran.
+        """
+        if hashlib.blake2b(problem_id.encode(), digest_size=1).digest()[0] & 1:
+            return _Lane(trusted=self.untrusted, untrusted=self.trusted)
+        return self
+
     def mark_broken(self) -> None:
         """Recycle both before their next use (after a sandbox error)."""
         self.trusted.dirty = self.untrusted.dirty = True
@@ -337,7 +354,17 @@ def _decode(text: str) -> Any:
     return wire.decode(text.encode())
 
 
-def _check(problem: Any, payload: Payload, expected: str, actual: Any) -> bool:
+def _check(problem: Any, payload: Payload, expected: str, actual: Any,
+           digest: str | None = None) -> bool:
+    """Whether ``actual`` (the decoded result whose raw bytes hash to ``digest``) is right.
+
+    A result whose raw bytes are the expected answer's encoding is the reference's own answer
+    on this input, right by definition: it is accepted without decoding the input or running
+    the checker (the digest is computed on the host from the bytes received, so a sample
+    cannot forge it). Anything else goes to the problem's checker.
+    """
+    if digest is not None and digest == hashlib.sha256(expected.encode()).hexdigest():
+        return True
     if problem.checker_source is None:
         return bool(problem.check((), _decode(expected), actual))
     # A sandbox may hand the same decoded object to every execution with an equal result
@@ -454,7 +481,7 @@ def _measure_program(lane: _Lane, job: _Job, ref_rec: ReferenceRecord,
             raise _SandboxBroke(ex.detail or ex.error or "sandbox error")
         verdict = ex.verdict.value
         if ex.verdict is Verdict.OK and not _check(problem, payload, ref_rec.expected[0][case],
-                                                   ex.value):
+                                                   ex.value, ex.value_digest):
             verdict = Verdict.WRONG_ANSWER.value
         tests.append(CaseRun(0, case, verdict, (ex.cpu_s,), kill_cpu_s=kill, error=ex.error,
                              detail=ex.detail, peak_rss_bytes=ex.peak_rss_bytes))
@@ -480,7 +507,7 @@ def _measure_program(lane: _Lane, job: _Job, ref_rec: ReferenceRecord,
             detail = s.detail
             if s.verdict is Verdict.OK:
                 expected = ref_rec.expected[level][case]
-                if not _check(problem, payload, expected, s.value):
+                if not _check(problem, payload, expected, s.value, s.value_digest):
                     verdict = Verdict.WRONG_ANSWER.value
                 elif not s.values_agree and problem.checker_source is None:
                     verdict, detail = Verdict.WRONG_ANSWER.value, "answers differ between runs"
@@ -564,7 +591,8 @@ def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
                 return failed(f"reference: {bad.verdict.value} on level {level} test {case} "
                               f"({bad.error or bad.detail})")
             expected[level].append(_encode(r.value))
-            verdict = "ok" if _check(problem, payload, expected[level][-1], smp.value) else (
+            verdict = "ok" if _check(problem, payload, expected[level][-1], smp.value,
+                                       smp.value_digest) else (
                 Verdict.WRONG_ANSWER.value)
             tests.append(CaseRun(level, case, verdict, smp.cpu_s, r.cpu_s, smp.baseline_runs,
                                  kill_cpu_s=lim.cpu_s, peak_rss_bytes=smp.peak_rss_bytes,
@@ -664,6 +692,7 @@ class _Runner:
             return job.inputs
 
     def run_problem(self, lane: _Lane, job: _Job) -> None:
+        lane = lane.for_problem(job.problem.id)
         try:
             inputs = self._inputs(job)
             ref_rec = job.ref_record
@@ -723,6 +752,7 @@ class _Runner:
     def run_sample(self, lane: _Lane, job: _Job, ref_rec: ReferenceRecord,
                    program: tuple[str, str, str]) -> None:
         digest, key, source = program
+        lane = lane.for_problem(job.problem.id)
         inputs = self._inputs(job)
         t0 = time.perf_counter()
         tests = None

@@ -180,6 +180,28 @@ def test_correct_sample_runs_every_test_interleaved(problem):
     assert fakes.smp.recycles == 1 and fakes.ref.recycles == 0  # a fresh one per sample
 
 
+def test_sandbox_roles_are_chosen_per_problem_and_never_mix_programs(problem):
+    fakes, lane, job, inputs, ref = _setup(problem, lambda a, lim: _ok(_truth(a), 0.002))
+    ids = [f"HumanEval/{i}" for i in range(200)]
+    swapped = [lane.for_problem(i).trusted is lane.untrusted for i in ids]
+    # Reproducible, and about half of the problems time their reference in each container.
+    assert swapped == [lane.for_problem(i).trusted is lane.untrusted for i in ids]
+    assert 70 <= sum(swapped) <= 130
+    other = lane.for_problem(ids[swapped.index(True)])
+    assert (other.trusted, other.untrusted) == (lane.untrusted, lane.trusted)
+    # A sample in one container, then that container serves as the trusted one: it is
+    # recycled first, so no environment ever holds the reference beside a sample.
+    _measure_program(lane, job, ref, inputs, "# SAMPLE\n", CONFIG)
+    _probe(other.trusted, job, inputs, CONFIG)
+    _measure_program(other, job, ref, inputs, "# SAMPLE 2\n", CONFIG)
+    # Each container recycled once: before the reference (after sample 1) and before sample 2.
+    assert fakes.smp.recycles == 1 and fakes.ref.recycles == 1
+    for box in (fakes.ref, fakes.smp):
+        for env in box.environments():
+            samples = {s for s in env if "SAMPLE" in s}
+            assert len(samples) <= 1 and not (samples and problem.reference in env)
+
+
 def test_wrong_answer_at_level_zero_stops(problem):
     def sample(args, lim):
         return _ok(_truth(args) + (1 if args[0] == [5] else 0), 0.001)
@@ -291,3 +313,27 @@ def test_a_suspicious_reference_run_is_redone_not_recorded(problem):
     calls["n"] = 10**6  # no more alarms: the retry measures normally
     ref = _probe(lane.trusted, job, inputs, CONFIG)
     assert ref.error is None
+
+
+def test_an_answer_byte_identical_to_the_expected_one_skips_the_checker():
+    import hashlib
+    from types import SimpleNamespace
+
+    from codeeff.runner import _check
+    from codeeff.sandbox import wire
+
+    calls = []
+
+    def check(args, expected, actual):
+        calls.append(actual)
+        return sorted(actual) == sorted(expected)  # order does not matter
+
+    problem = SimpleNamespace(checker_source="def check(...)", check=check)
+    payload = Payload.from_args([[3, 1, 2]])
+    expected = wire.encode([1, 2, 3]).decode()
+    same = hashlib.sha256(wire.encode([1, 2, 3])).hexdigest()
+    assert _check(problem, payload, expected, [1, 2, 3], same) and calls == []
+    # Another encoding (another order) is judged by the checker; so is a result without digest.
+    other = hashlib.sha256(wire.encode([3, 2, 1])).hexdigest()
+    assert _check(problem, payload, expected, [3, 2, 1], other) and len(calls) == 1
+    assert not _check(problem, payload, expected, [1, 2], None) and len(calls) == 2
