@@ -91,7 +91,7 @@ def main() -> int:
           f"({len(summary.problem_errors)} not scored)")
     print(f"wall time end to end: {wall:.1f} s (inputs cached; generating them took "
           f"{inputs_s:.1f} s once)")
-    print(f"executions: {summary.run['executions']}, recycles (fresh supervisor or container): "
+    print(f"executions: {summary.run['executions']}, recycles (fresh worker or container): "
           f"{summary.run['recycles']}, lanes: {summary.run['lanes']}")
     for name, secs in summary.phases.items():
         print(f"  phase {name:<16} {secs:8.2f} s")
