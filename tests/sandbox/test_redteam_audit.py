@@ -467,7 +467,8 @@ def test_staged_reference_source_is_not_in_a_sample_address_space(fresh_docker: 
 @pytest.mark.docker
 def test_recycle_wipes_a_staged_program_from_memory_in_the_same_container(
         fresh_docker: Sandbox) -> None:
-    """``recycle()`` re-executes the supervisor: the case above, with a recycle between the
+    """``recycle()`` replaces the supervisor's worker with a fresh fork of its root (which never
+    held a program): the case above, with a recycle between the
     two programs (what the engine does before every sample), finds nothing, and the
     container is the same one (no new container was needed)."""
     needle, key = _needle()
