@@ -331,10 +331,10 @@ class SupervisedSandbox(Sandbox):
         A supervisor whose runs all ended cleanly ends its worker (``reset``) and its root,
         which never held a program or payload, forks a fresh one in the same container: nothing
         any earlier program or payload put in memory survives, at a fraction of a new
-        container's cost. A new container (or process tree)
-        is started instead when ``config.reuse_container`` is off, when the supervisor refuses
-        (something is still alive), or when the reset fails; the backends already discard the
-        environment after every anomaly (timeout, OOM, crash, leftovers, suspicious run).
+        container's cost. A new container (or process tree) is started instead when
+        ``config.reuse_container`` is off, when the supervisor refuses (something is still
+        alive), or when the reset fails; the backends already discard the environment after
+        every anomaly (timeout, OOM, crash, leftovers, suspicious run).
         """
         if self._closed:
             return

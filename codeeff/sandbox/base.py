@@ -11,10 +11,10 @@ Lifecycle of a sandbox:
    staged in the supervisor by digest, so repeated runs do not resend them.
 3. ``recycle()`` gives the next run a fresh environment: a fresh supervisor worker forked from
    the container's root process, which never held a program or a payload (nothing of earlier
-   programs survives in memory) or, with
-   ``reuse_container=False`` or when the last run was not clean, a new container. The engine
-   calls it before each sample; the backend discards the container by itself after any anomaly
-   (timeout, OOM, crash, protocol error, processes left behind).
+   programs survives in memory) or, with ``reuse_container=False`` or when the last run was not
+   clean, a new container. The engine calls it before each sample; the backend discards the
+   container by itself after any anomaly (timeout, OOM, crash, protocol error, processes left
+   behind).
 4. ``close()`` stops and removes everything. Sandboxes are context managers.
 """
 

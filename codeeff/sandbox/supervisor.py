@@ -1250,15 +1250,14 @@ def _parse_args(argv: list[str]) -> dict[str, str]:
     return opts
 
 
-def _worker(opts: dict[str, str], wire: types.ModuleType, childfilter: types.ModuleType,
-            preloaded: list[str], root_pid: int) -> int:
+def _worker(opts: dict[str, str], sample_uid: int | None, wire: types.ModuleType,
+            childfilter: types.ModuleType, preloaded: list[str], root_pid: int) -> int:
     """One worker's life: greet, serve requests until stdin closes or a ``reset`` ends it."""
     libc = ctypes.CDLL(None, use_errno=True)
     # Die with the parent: a worker must never outlive the sandbox's main process.
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != root_pid:
         return 1
-    sample_uid = int(opts["sample-uid"]) if opts.get("sample-uid") else None
     cgroup = probe_cgroup() if opts.get("cgroup", "auto") == "auto" else _Cgroup(None, None, None)
     use_filter = opts.get("child-filter", "on") == "on" and childfilter.supported()
     cfg = _Config(
@@ -1307,7 +1306,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the supervisor on stdin/stdout until stdin closes.
 
     The process started here is the sandbox's **root**: it loads the harness and imports
-    :data:`PRELOAD`, then never reads a request, stages anything or runs a child. It forks a
+    :data:`PRELOAD`, then never reads a request, stages anything or runs a program. It forks a
     **worker** that greets with ``hello`` and serves the control channel (inherited stdin and
     stdout); every child is forked from that worker. A ``reset`` ends the worker and the root
     forks a fresh one from its own untouched memory: nothing any earlier program or payload put
@@ -1352,9 +1351,11 @@ def main(argv: list[str] | None = None) -> int:
         if worker == 0:
             code = 1
             try:
-                code = _worker(opts, wire, childfilter, preloaded, root_pid)
+                code = _worker(opts, sample_uid, wire, childfilter, preloaded, root_pid)
             except SystemExit as exc:
-                if exc.code is not None and not isinstance(exc.code, int):
+                if isinstance(exc.code, int):
+                    code = exc.code
+                elif exc.code is not None:
                     sys.stderr.write(f"{exc.code}\n")
             except BaseException:
                 import traceback
@@ -1362,12 +1363,7 @@ def main(argv: list[str] | None = None) -> int:
                 traceback.print_exc()
             finally:
                 os._exit(code)
-        while True:
-            try:
-                _, status = os.waitpid(worker, 0)
-                break
-            except InterruptedError:
-                continue
+        _, status = os.waitpid(worker, 0)  # retried on EINTR by Python (PEP 475)
         if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _RESET_EXIT:
             continue
         return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1
