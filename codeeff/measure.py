@@ -99,6 +99,8 @@ class Measurement:
     value_digest: str | None = None
     """SHA-256 of the first repetition's raw result bytes (None unless OK, or if the sandbox
     gives no digests)."""
+    value_bytes: bytes | None = None
+    """The first repetition's raw result bytes (None unless OK, or if the sandbox gives none)."""
 
     @property
     def censored(self) -> bool:
@@ -131,6 +133,7 @@ class _Acc:
         self.peaks: list[int] = []
         self.value: Any = None
         self.digest: str | None = None
+        self.raw: bytes | None = None
         self.agree = True
         self.failed: Execution | None = None
 
@@ -145,7 +148,7 @@ class _Acc:
             self.failed = ex
             return
         if not self.cpu:
-            self.value, self.digest = ex.value, ex.value_digest
+            self.value, self.digest, self.raw = ex.value, ex.value_digest, ex.value_bytes
         elif self.agree:
             # Equal raw encodings are equal values, NaN included (NaN != NaN once decoded);
             # without digests (an older backend) the decoded values are compared.
@@ -180,6 +183,7 @@ def _finish(acc: _Acc, baseline: float, runs: Sequence[float],
         baseline_s=baseline,
         baseline_runs=tuple(runs),
         value_digest=acc.digest if failed is None else None,
+        value_bytes=acc.raw if failed is None else None,
     )
 
 

@@ -342,7 +342,10 @@ class _Lane:
         self.trusted.dirty = self.untrusted.dirty = True
 
 
-def _encode(value: Any) -> str:
+def _encode(value: Any, raw: bytes | None = None) -> str:
+    """The stored form of an answer: its wire encoding (the bytes received, when at hand)."""
+    if raw is not None:
+        return raw.decode()
     from codeeff.sandbox import wire
 
     return wire.encode(value).decode()
@@ -403,7 +406,7 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
                           f"({ex.error or ex.detail})")
         level0.append(CaseRun(0, case, "ok", (ex.cpu_s,), kill_cpu_s=lim.cpu_s,
                               peak_rss_bytes=ex.peak_rss_bytes))
-        expected[0].append(_encode(ex.value))
+        expected[0].append(_encode(ex.value, ex.value_bytes))
     worst = 0.0
     for level in range(1, len(inputs.payloads)):
         for case, payload in enumerate(inputs.payloads[level]):
@@ -418,7 +421,7 @@ def _probe(sb: _CountingSandbox, job: _Job, inputs: _Inputs,
             timed.append(CaseRun(level, case, "ok", m.cpu_s, (), m.baseline_runs,
                                  kill_cpu_s=lim.cpu_s, peak_rss_bytes=m.peak_rss_bytes,
                                  noisy=m.noisy))
-            expected[level].append(_encode(m.value))
+            expected[level].append(_encode(m.value, m.value_bytes))
             if job.weights[level] > 0:
                 worst = max(worst, max(m.net_s))
     if worst <= 0.0:
@@ -568,7 +571,7 @@ def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
                       peak_rss_bytes=ex.peak_rss_bytes)
         level0.append(run)
         tests.append(run)
-        expected[0].append(_encode(ex.value))
+        expected[0].append(_encode(ex.value, ex.value_bytes))
     worst = 0.0
     for level in range(1, len(inputs.payloads)):
         for case, payload in enumerate(inputs.payloads[level]):
@@ -590,7 +593,7 @@ def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
                 bad = r if r.verdict is not Verdict.OK else smp
                 return failed(f"reference: {bad.verdict.value} on level {level} test {case} "
                               f"({bad.error or bad.detail})")
-            expected[level].append(_encode(r.value))
+            expected[level].append(_encode(r.value, r.value_bytes))
             verdict = "ok" if _check(problem, payload, expected[level][-1], smp.value,
                                        smp.value_digest) else (
                 Verdict.WRONG_ANSWER.value)

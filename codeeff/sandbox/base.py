@@ -132,6 +132,9 @@ class Execution:
     value_digest: str | None = None
     """SHA-256 of the raw encoded return value, only when OK: equal digests mean equal values
     (compare repetitions by it; decoded values are not comparable when they hold NaN)."""
+    value_bytes: bytes | None = field(default=None, repr=False, compare=False)
+    """The raw encoded return value (wire format) as received, only when OK. A trusted
+    program's answer can be stored as these bytes instead of being encoded again."""
     cgroup_cpu_s: float | None = None
     """CPU charged to the container's cgroup over the same window (None without cgroups)."""
     peak_rss_bytes: int | None = None

@@ -160,14 +160,16 @@ def test_results_are_digested_on_the_host_and_decoded_once() -> None:
     first = to_execution(report, body, Limits(), values)
     again = to_execution(report, bytes(body), Limits(), values)
     assert first.value_digest == again.value_digest == hashlib.sha256(body).hexdigest()
+    assert first.value_bytes == body  # kept as received: a reference's answer is stored as is
     assert again.value is first.value and values.hits == 1  # not decoded a second time
     other = to_execution(report, wire.encode([1]), Limits(), values)
     assert other.value == [1] and other.value_digest != first.value_digest
     # Only OK results that decode get a digest, and nothing else is cached.
     bad = to_execution(report, b"{not json", Limits(), values)
     assert bad.verdict is Verdict.SUSPICIOUS and bad.value_digest is None
+    assert bad.value_bytes is None
     err = to_execution({**report, "verdict": "runtime_error", "error": "E"}, b"", Limits(), values)
-    assert err.value_digest is None
+    assert err.value_digest is None and err.value_bytes is None
     # Bounded: a third distinct value evicts the oldest.
     to_execution(report, wire.encode([2]), Limits(), values)
     assert values.get(first.value_digest) == (False, None)

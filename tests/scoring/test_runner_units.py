@@ -8,6 +8,7 @@ End-to-end behaviour with real backends is in ``test_score_process.py`` and
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -125,6 +126,26 @@ def test_probe_sets_expected_answers_and_kill_limit(problem):
     worst = max(max(t.cpu_s) for t in ref.timed) - 0.0005
     assert ref.kill_net_s == pytest.approx(1.5 * 2.0 * worst + 0.01)
     assert ref.expected[1][0] == str(_truth(inputs.payloads[1][0].args()))
+
+
+def test_the_references_answers_are_stored_as_the_bytes_it_sent(problem):
+    # A set's iteration order depends on how it was built, so the bytes the child sent and a
+    # re-encoding of the decoded value on the host may differ: the bytes are what is stored.
+    raw = b'{"$set":[3,1,2]}'
+
+    def run(source: str, args: tuple, limits: Limits) -> Execution:
+        if source.startswith("def sum_squares(*args"):
+            return _ok(None, 0.0005)
+        return Execution(Verdict.OK, 0.001, 0.001, value={1, 2, 3},
+                         value_digest=hashlib.sha256(raw).hexdigest(), value_bytes=raw)
+
+    stats = _Stats()
+    lane = _Lane(_CountingSandbox(ScriptedSandbox(run, []), stats),
+                 _CountingSandbox(ScriptedSandbox(run, []), stats))
+    job = _job(problem)
+    ref = _probe(lane.trusted, job, load_inputs(problem, job.tests, 0, None), CONFIG)
+    assert ref.error is None
+    assert {text for level in ref.expected for text in level} == {raw.decode()}
 
 
 def test_baseline_tests_are_spread_over_the_levels():
