@@ -13,6 +13,8 @@ Prints, for a warm docker sandbox pinned to the last core (and the process backe
 * the recycle time of the docker backend and its CPU cost (all processes, from /proc/stat):
   a fresh supervisor worker forked in place (the default), and a new container, synchronous and with
   the spare container prepared in the background;
+* the docker backend's two control channels side by side: the unix socket the supervisor
+  connects to (the default) and the attach socket through dockerd;
 * median CPU time and relative MAD over 30 repetitions of a ~20 ms and a ~1 ms function,
   idle and with a busy loop pinned to the same core, and the change of the median. Idle and
   loaded repetitions are taken in alternating blocks, so drift of a shared machine hits both.
@@ -241,6 +243,35 @@ def bench_backend(backend: str, reps: int, rt_runs: int) -> None:
             rec, busy = recycle_times(make, 8, 1.0)
             print(f"recycle + first run, {what}: ms {quantiles(rec, 1e3)}; "
                   f"machine CPU per recycle {busy * 1e3:.0f} ms")
+        compare_channels(cfg, max(100, rt_runs // 2))
+
+
+def compare_channels(cfg: SandboxConfig, n: int, blocks: int = 6) -> None:
+    """No-op and ~130 kB-result executions over the unix-socket channel and over the attach
+    socket (through dockerd), in alternating blocks: wall and machine CPU per execution."""
+    from codeeff.sandbox.docker_backend import DockerSandbox
+
+    mid = (Program("def f(n):\n    return list(range(n))\n", "f"), Payload.from_args([20_000]))
+    boxes = {ch: DockerSandbox(cfg, spare=False, channel=ch) for ch in ("unix", "attach")}
+    got: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    try:
+        for _ in range(blocks):
+            for ch, sb in boxes.items():
+                for what, (prog, payload) in (("no-op", (NOOP, ONE)), ("130 kB result", mid)):
+                    for _ in range(10):
+                        run_ok(sb, prog, payload)
+                    busy0, t0 = busy_cpu_s(), time.perf_counter()
+                    for _ in range(n):
+                        run_ok(sb, prog, payload)
+                    got.setdefault((ch, what), []).append(
+                        ((time.perf_counter() - t0) / n, (busy_cpu_s() - busy0) / n))
+    finally:
+        for sb in boxes.values():
+            sb.close()
+    print(f"control channel, medians of {blocks} alternating blocks of {n} executions:")
+    for (ch, what), xs in got.items():
+        print(f"  {ch:>6} {what:<14} wall {statistics.median(x[0] for x in xs) * 1e3:6.3f} ms,"
+              f" machine CPU {statistics.median(x[1] for x in xs) * 1e3:6.3f} ms per execution")
 
 
 def main() -> None:

@@ -92,6 +92,7 @@ MAX_BODY_BYTES = 512 << 20
 
 _SETUP_FAILED = 121  # exit status of a child whose setup failed before READY
 _RESET_EXIT = 120  # exit status of a worker ended by ``reset``: its parent forks a new one
+_CHANNEL_FAILED = 3  # exit status of a root that could not connect to the host's socket
 _READY_TIMEOUT_S = 10.0
 _RESULT_TAG_LEN = 9  # one tag byte + eight length bytes
 _ERROR_NAME_BYTES = 300  # of an E/W frame's body, enough for the (cut) exception name
@@ -1250,9 +1251,27 @@ def _parse_args(argv: list[str]) -> dict[str, str]:
     return opts
 
 
+def _connect(path: str) -> int:
+    """Connect to the host's listening socket ``path``; return the connected descriptor.
+
+    The host accepts exactly one connection (this one) and removes the socket before it sends
+    any request, so no sample can ever reach it.
+    """
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+    except OSError:
+        sock.close()
+        raise
+    return sock.detach()
+
+
 def _worker(opts: dict[str, str], sample_uid: int | None, wire: types.ModuleType,
-            childfilter: types.ModuleType, preloaded: list[str], root_pid: int) -> int:
-    """One worker's life: greet, serve requests until stdin closes or a ``reset`` ends it."""
+            childfilter: types.ModuleType, preloaded: list[str], root_pid: int,
+            chan_fds: tuple[int, int]) -> int:
+    """One worker's life: greet, serve requests until the channel closes or a ``reset``."""
     libc = ctypes.CDLL(None, use_errno=True)
     # Die with the parent: a worker must never outlive the sandbox's main process.
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -1273,7 +1292,7 @@ def _worker(opts: dict[str, str], sample_uid: int | None, wire: types.ModuleType
                           cgroup),
     )
     cache = int(opts.get("cache-bytes") or (64 << 20))
-    chan = _Channel(0, 1)
+    chan = _Channel(*chan_fds)
     chan.write({
         "op": "hello",
         "version": PROTOCOL_VERSION,
@@ -1289,6 +1308,7 @@ def _worker(opts: dict[str, str], sample_uid: int | None, wire: types.ModuleType
         "subreaper": cfg.children_fd is not None,
         "prefault": cfg.populate is not None,
         "preloaded": preloaded,
+        "channel": "unix" if chan_fds != (0, 1) else "stdio",
         "nproc": cfg.nproc,
         "tasks_limit": cgroup.tasks_limit(),
     })
@@ -1303,7 +1323,7 @@ def _worker(opts: dict[str, str], sample_uid: int | None, wire: types.ModuleType
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the supervisor on stdin/stdout until stdin closes.
+    """Run the supervisor on stdin/stdout (or a host socket) until that channel closes.
 
     The process started here is the sandbox's **root**: it loads the harness and imports
     :data:`PRELOAD`, then never reads a request, stages anything or runs a program. It forks a
@@ -1313,11 +1333,17 @@ def main(argv: list[str] | None = None) -> int:
     in memory survives, as with a new process image, for a fork instead of an interpreter start
     (measured by benchmarks/bench_sandbox.py).
 
+    With ``--channel PATH`` the root connects to the host's unix socket at ``PATH`` (bind-mounted
+    into the container) and every worker serves that connection instead of stdin/stdout: the
+    frames then go straight to the host, not through dockerd and containerd-shim (measured:
+    ~0.4 ms of machine CPU per execution less). A failed connect exits with status 3.
+
     Options: ``--sample-uid N`` (drop children to this UID; required when running as root),
     ``--sample-gid N``, ``--sweep uid|session|none``, ``--cgroup auto|off``,
     ``--cache-bytes N`` (payload LRU budget), ``--nproc N`` (RLIMIT_NPROC of each child) and
     ``--nproc-scope uid|cgroup`` (see :func:`_nproc_rule`), ``--preload on|off`` (import
-    :data:`PRELOAD` before serving) and ``--cpus 0,1`` (pin before any worker is forked).
+    :data:`PRELOAD` before serving), ``--cpus 0,1`` (pin before any worker is forked) and
+    ``--channel PATH``.
     """
     opts = _parse_args(sys.argv[1:] if argv is None else argv)
     # Keep our own folder off sys.path: children must not import the harness's files.
@@ -1342,6 +1368,14 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("the sample UID must differ from the supervisor's")
     if opts.get("sweep") == "uid" and sample_uid is None:
         raise SystemExit("--sweep uid needs --sample-uid")
+    chan_fds = (0, 1)
+    if opts.get("channel"):
+        try:
+            fd = _connect(opts["channel"])
+        except OSError as exc:
+            sys.stderr.write(f"codeeff supervisor: cannot connect to {opts['channel']}: {exc}\n")
+            return _CHANNEL_FAILED
+        chan_fds = (fd, fd)
     root_pid = os.getpid()
     # What every worker inherits is frozen once: their collectors never walk it.
     gc.collect()
@@ -1351,7 +1385,8 @@ def main(argv: list[str] | None = None) -> int:
         if worker == 0:
             code = 1
             try:
-                code = _worker(opts, sample_uid, wire, childfilter, preloaded, root_pid)
+                code = _worker(opts, sample_uid, wire, childfilter, preloaded, root_pid,
+                               chan_fds)
             except SystemExit as exc:
                 if isinstance(exc.code, int):
                     code = exc.code
