@@ -141,7 +141,8 @@ def reap_leftovers(client: Any = None) -> list[str]:
     """Remove codeeff containers whose owner process is gone (after a crash or SIGKILL).
 
     Containers owned by a live process (another codeeff run) and containers created from
-    another host are left alone.
+    another host are left alone. Control-socket directories that such an owner left in the
+    temporary directory go too.
 
     Returns:
         The ids (short) of the containers removed.
@@ -164,7 +165,26 @@ def reap_leftovers(client: Any = None) -> list[str]:
             removed.append(c.short_id)
         except docker.errors.NotFound:
             pass
+    _reap_channel_dirs()
     return removed
+
+
+_CHANNEL_PREFIX = "codeeff-ch-"
+
+
+def _reap_channel_dirs() -> None:
+    """Remove the socket directories of owners that are gone (named ``<prefix><pid>.<start>-``)."""
+    tmp = tempfile.gettempdir()
+    try:
+        names = [n for n in os.listdir(tmp) if n.startswith(_CHANNEL_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        owner = name[len(_CHANNEL_PREFIX):].split("-", 1)[0]
+        pid, _, start = owner.partition(".")
+        if not pid.isdigit() or _start_time(int(pid)) == start:
+            continue  # not ours to judge, or its owner is alive
+        shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
 
 
 def container_options(config: SandboxConfig, image: str, cpus: tuple[int, ...], seccomp: str,
@@ -253,7 +273,8 @@ def _listen() -> tuple[str, socket.socket]:
     0711 and the socket 0666, which is safe because the one connection is accepted before
     any sample runs and the socket is removed right after.
     """
-    path = tempfile.mkdtemp(prefix="codeeff-ch-")
+    pid = os.getpid()
+    path = tempfile.mkdtemp(prefix=f"{_CHANNEL_PREFIX}{pid}.{_start_time(pid)}-")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         listener.bind(os.path.join(path, _CHANNEL_NAME))

@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 
 from codeeff.errors import SandboxSetupError
-from codeeff.sandbox import Limits, Payload, Program, SandboxConfig, Verdict, docker_backend
+from codeeff.sandbox import (
+    Limits,
+    Payload,
+    Program,
+    SandboxConfig,
+    Verdict,
+    docker_backend,
+    reap_leftovers,
+)
 from codeeff.sandbox.docker_backend import DockerSandbox
 
 pytestmark = pytest.mark.docker
@@ -140,3 +148,20 @@ def test_no_socket_to_listen_on_means_the_attach_socket(docker_image: str,
     with (DockerSandbox(SandboxConfig(image=docker_image), spare=False, channel="unix") as sb,
           pytest.raises(SandboxSetupError, match=r"cannot listen.*too long")):
         sb.run(Program.noop("f"), Payload.from_args([]), Limits())
+
+
+def test_reaping_removes_socket_directories_of_dead_owners(docker_image: str) -> None:
+    dead = tempfile.mkdtemp(prefix="codeeff-ch-999999999.1-")  # no such process
+    me = os.getpid()
+    with open(f"/proc/{me}/stat", "rb") as fh:
+        stat = fh.read()
+    start = stat[stat.rfind(b")") + 2:].split()[19].decode()
+    alive = tempfile.mkdtemp(prefix=f"codeeff-ch-{me}.{start}-")
+    try:
+        reap_leftovers()
+        assert not os.path.exists(dead)
+        assert os.path.isdir(alive), "a live owner's directory was removed"
+    finally:
+        for path in (dead, alive):
+            if os.path.isdir(path):
+                os.rmdir(path)
