@@ -73,3 +73,12 @@ def test_pages_of_covers_every_object_header_in_few_ranges() -> None:
             *next(iter(inner)), *args[0], *(x for pair in args[0] for x in pair)]
     assert all(id(o) // page in covered for o in objs)
     assert len(ranges) < len(covered)  # neighbouring pages are merged
+
+
+@pytest.mark.docker
+def test_the_image_runs_the_harness_from_bytecode(docker_sandbox) -> None:
+    # Compiling the supervisor's source at start-up left ~4 MB of the compiler's freed memory
+    # resident in the worker, copied by every fork (see sandbox/setup_image.py).
+    assert docker_sandbox.run(Program.noop("f"), Payload.from_args([]), Limits()).verdict \
+        is Verdict.OK
+    assert docker_sandbox.info["bytecode"] is True

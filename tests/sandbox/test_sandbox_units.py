@@ -225,3 +225,23 @@ def test_inside_checks_flag_what_is_missing() -> None:
     assert failed == {"seccomp", "writable paths", "dangerous syscalls"}
     assert all(c.fix for c in _inside_checks(bad, cfg, (1,)) if not c.ok)
 
+
+
+def test_harness_bytecode_is_used_only_when_it_is_for_this_interpreter(tmp_path: Path) -> None:
+    import py_compile
+
+    source = tmp_path / "mod.py"
+    source.write_text("VALUE = 41 + 1\n")
+    py_compile.compile(str(source), cfile=str(source) + "c", doraise=True)
+    code = supervisor._bytecode(str(source) + "c")
+    assert code is not None
+    scope: dict = {}
+    exec(code, scope)
+    assert scope["VALUE"] == 42
+    # Another interpreter's magic number, a truncated file, no file: compile the source.
+    data = (tmp_path / "mod.pyc").read_bytes()
+    (tmp_path / "other.pyc").write_bytes(b"\x00\x00\r\n" + data[4:])
+    assert supervisor._bytecode(str(tmp_path / "other.pyc")) is None
+    (tmp_path / "short.pyc").write_bytes(data[:10])
+    assert supervisor._bytecode(str(tmp_path / "short.pyc")) is None
+    assert supervisor._bytecode(str(tmp_path / "missing.pyc")) is None
