@@ -200,11 +200,17 @@ def _demux(raw: bytearray) -> tuple[bytes, bytes]:
 
 
 class _StreamChannel(Channel):
-    """A channel over a connected stream socket (the two docker transports)."""
+    """A channel over a connected stream socket (the two docker transports).
 
-    def __init__(self, sock: socket.socket, max_body: int) -> None:
+    Both hold docker-py's attach response (``owner``: it keeps the attach socket alive) and
+    demultiplex what dockerd sends on that socket, keeping the supervisor's stderr.
+    """
+
+    def __init__(self, sock: socket.socket, max_body: int, owner: Any = None) -> None:
         super().__init__(max_body)
         self.sock = sock
+        self._owner = owner
+        self._raw = bytearray()  # attach-stream bytes not yet demultiplexed
         sock.setblocking(False)
 
     @abstractmethod
@@ -219,6 +225,14 @@ class _StreamChannel(Channel):
         except OSError:
             return b""
         return data
+
+    def _attach_stdout(self, data: bytes) -> bytes:
+        """Demultiplex attach-stream ``data``: keep its stderr, return its stdout."""
+        self._raw += data
+        out, err = _demux(self._raw)
+        if err:
+            self._note_stderr(err)
+        return out
 
     def _watched(self) -> list[socket.socket]:
         return [self.sock]
@@ -260,29 +274,27 @@ class _StreamChannel(Channel):
         tail = self.stderr_tail()
         return f": {tail}" if tail else ""
 
+    def _close(self, *socks: socket.socket) -> None:
+        for sock in socks:
+            with contextlib.suppress(OSError):
+                sock.close()
+        owner, self._owner = self._owner, None
+        if owner is not None:
+            with contextlib.suppress(Exception):  # docker-py internals; best effort
+                owner.close()
+
 
 class SocketChannel(_StreamChannel):
     """A container's attach socket (``tty=False``: stdout and stderr multiplexed by dockerd)."""
-
-    def __init__(self, sock: socket.socket, max_body: int, owner: Any = None) -> None:
-        super().__init__(sock, max_body)
-        self._owner = owner  # keeps docker-py's response object (and the socket) alive
-        self._raw = bytearray()
 
     def _on_readable(self, sock: socket.socket) -> bytes | None:
         data = self._recv(sock)
         if not data:
             return data
-        self._raw += data
-        out, err = _demux(self._raw)
-        if err:
-            self._note_stderr(err)
-        return out or None
+        return self._attach_stdout(data) or None
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self.sock.close()
-        _close_owner(self)
+        self._close(self.sock)
 
 
 class DirectChannel(_StreamChannel):
@@ -290,49 +302,31 @@ class DirectChannel(_StreamChannel):
 
     The attach stream only carries the supervisor's stderr (and whatever else reaches its
     stdout, ignored): a frame never crosses dockerd, so each request costs two process
-    wake-ups fewer on each way.
+    wake-ups fewer on each way. ``early``: attach-stream bytes read before this channel.
     """
 
     def __init__(self, sock: socket.socket, attach: socket.socket, max_body: int,
                  owner: Any = None, early: bytes = b"") -> None:
-        super().__init__(sock, max_body)
-        self.attach: socket.socket | None = attach  # None once its stream has ended
-        self._attach_sock = attach
+        super().__init__(sock, max_body, owner)
+        self.attach = attach
+        self._attach_open = True  # False once its stream has ended
         attach.setblocking(False)
-        self._owner = owner
-        self._raw = bytearray(early)
-        _, err = _demux(self._raw)
-        if err:
-            self._note_stderr(err)
+        self._attach_stdout(early)
 
     def _watched(self) -> list[socket.socket]:
-        return [self.sock] if self.attach is None else [self.sock, self.attach]
+        return [self.sock, self.attach] if self._attach_open else [self.sock]
 
     def _on_readable(self, sock: socket.socket) -> bytes | None:
-        if sock is self.sock:
-            return self._recv(sock)
         data = self._recv(sock)
-        if not data:
+        if sock is self.sock:
+            return data
+        if data == b"":
             # The attach stream ended (the container is going): the frame socket says when
             # the supervisor is gone; stop watching this one.
-            self.attach = None
-            return None
-        self._raw += data
-        _, err = _demux(self._raw)
-        if err:
-            self._note_stderr(err)
+            self._attach_open = False
+        elif data:
+            self._attach_stdout(data)
         return None
 
     def close(self) -> None:
-        for sock in (self.sock, self._attach_sock):
-            with contextlib.suppress(OSError):
-                sock.close()
-        _close_owner(self)
-
-
-def _close_owner(channel: Any) -> None:
-    owner = channel._owner
-    channel._owner = None
-    if owner is not None:
-        with contextlib.suppress(Exception):  # docker-py internals; best effort
-            owner.close()
+        self._close(self.sock, self.attach)

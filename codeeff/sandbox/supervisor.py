@@ -33,8 +33,9 @@ Trust model (the reasons behind the code below):
   are handled in a function of their own so that no request's locals outlive it, and each
   child drops every other staged program before READY.
 
-Control protocol on stdin/stdout: frames of ``>II`` (header length, body length), a JSON
-header and raw body bytes, both size-capped. Requests: ``stage_program`` (body: source),
+Control protocol on stdin/stdout, or on the host's unix socket with ``--channel`` (see
+:func:`main`): frames of ``>II`` (header length, body length), a JSON header and raw body
+bytes, both size-capped. Requests: ``stage_program`` (body: source),
 ``stage_payload`` (body: wire-encoded arguments; decoded once here and kept in a byte-bounded
 LRU, the child inherits the decoded objects through fork), ``run``, ``ping`` and ``reset``.
 Each worker greets with ``hello`` when it starts.
@@ -1121,7 +1122,8 @@ def _classify(status: int, killed: str | None, frame: _FrameInfo | None, limits:
 
 
 class _Channel:
-    """Buffered frame reader on fd 0 and frame writer on fd 1 (no Python-level buffering)."""
+    """Buffered frame reader on ``rfd`` and frame writer on ``wfd`` (stdin and stdout, or one
+    connected socket twice); no Python-level buffering."""
 
     def __init__(self, rfd: int, wfd: int) -> None:
         self.rfd = rfd

@@ -238,4 +238,3 @@ def test_interrupted_run_is_reaped(docker_image: str, docker_sandbox: object) ->
                     assert cid not in fh.read()
             except OSError:
                 pass
-

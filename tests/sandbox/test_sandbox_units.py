@@ -226,7 +226,6 @@ def test_inside_checks_flag_what_is_missing() -> None:
     assert all(c.fix for c in _inside_checks(bad, cfg, (1,)) if not c.ok)
 
 
-
 def test_harness_bytecode_is_used_only_when_it_is_for_this_interpreter(tmp_path: Path) -> None:
     import py_compile
 
