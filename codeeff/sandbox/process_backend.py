@@ -51,6 +51,10 @@ def sandbox_environment() -> dict[str, str]:
         "OPENBLAS_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "NUMEXPR_NUM_THREADS": "1",
+        # One malloc arena: each extra arena reserves 64 MB of address space (128 MB while
+        # it is being aligned), which RLIMIT_AS counts, so whether a threaded program could
+        # start its threads depended on whether one of them happened to make an arena.
+        "MALLOC_ARENA_MAX": "1",
     }
 
 

@@ -82,3 +82,39 @@ def test_the_image_runs_the_harness_from_bytecode(docker_sandbox) -> None:
     assert docker_sandbox.run(Program.noop("f"), Payload.from_args([]), Limits()).verdict \
         is Verdict.OK
     assert docker_sandbox.info["bytecode"] is True
+
+
+# Threads that allocate through malloc (objects above pymalloc's 512 bytes), then a count of
+# the large PROT_NONE reservations glibc makes for extra malloc arenas (64 MB each).
+_ARENA_PROBE = '''
+import threading
+def f():
+    def work():
+        for _ in range(200):
+            bytes(4096)
+    ts = [threading.Thread(target=work) for _ in range(8)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    reserved = 0
+    for line in open("/proc/self/maps"):
+        lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
+        if line.split()[1] == "---p" and hi - lo >= 32 << 20:
+            reserved += 1
+    return reserved
+'''
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_threads_reserve_no_malloc_arenas_against_the_address_space_limit(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # Regression: RLIMIT_AS counts each extra arena's 64 MB (128 MB while being aligned), so a
+    # program starting 8 threads under a 128 MB limit failed or not depending on whether one
+    # of its threads happened to make an arena. The sandbox runs with MALLOC_ARENA_MAX=1.
+    sandbox = request.getfixturevalue(f"{backend}_sandbox")
+    for _ in range(3):
+        ex = sandbox.run(Program(_ARENA_PROBE, "f"), Payload.from_args([]),
+                         Limits(cpu_s=5.0, memory_mb=128))
+        assert ex.verdict is Verdict.OK, ex
+        assert ex.value == 0
