@@ -15,6 +15,8 @@ Prints, for a warm docker sandbox pinned to the last core (and the process backe
   the spare container prepared in the background;
 * the docker backend's two control channels side by side: the unix socket the supervisor
   connects to (the default) and the attach socket through dockerd;
+* the supervisor's objects and the staged inputs immortal (the default on Python 3.12/3.13)
+  against ordinary objects that each child pre-faults, side by side;
 * median CPU time and relative MAD over 30 repetitions of a ~20 ms and a ~1 ms function,
   idle and with a busy loop pinned to the same core, and the change of the median. Idle and
   loaded repetitions are taken in alternating blocks, so drift of a shared machine hits both.
@@ -244,6 +246,28 @@ def bench_backend(backend: str, reps: int, rt_runs: int) -> None:
             print(f"recycle + first run, {what}: ms {quantiles(rec, 1e3)}; "
                   f"machine CPU per recycle {busy * 1e3:.0f} ms")
         compare_channels(cfg, max(100, rt_runs // 2))
+        compare_immortal(cfg, max(100, rt_runs // 2))
+
+
+def alternate(boxes: dict[str, Sandbox], cases: dict[str, tuple[Program, Payload]], n: int,
+              blocks: int, title: str) -> None:
+    """Run every case in every sandbox in alternating blocks of ``n`` executions and print the
+    medians over blocks of wall time and machine CPU per execution (drift hits all alike)."""
+    got: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for _ in range(blocks):
+        for name, sb in boxes.items():
+            for what, (prog, payload) in cases.items():
+                for _ in range(10):
+                    run_ok(sb, prog, payload)
+                busy0, t0 = busy_cpu_s(), time.perf_counter()
+                for _ in range(n):
+                    run_ok(sb, prog, payload)
+                got.setdefault((name, what), []).append(
+                    ((time.perf_counter() - t0) / n, (busy_cpu_s() - busy0) / n))
+    print(f"{title}, medians of {blocks} alternating blocks of {n} executions:")
+    for (name, what), xs in got.items():
+        print(f"  {name:>9} {what:<22} wall {statistics.median(x[0] for x in xs) * 1e3:6.3f} ms,"
+              f" machine CPU {statistics.median(x[1] for x in xs) * 1e3:6.3f} ms per execution")
 
 
 def compare_channels(cfg: SandboxConfig, n: int, blocks: int = 6) -> None:
@@ -253,25 +277,36 @@ def compare_channels(cfg: SandboxConfig, n: int, blocks: int = 6) -> None:
 
     mid = (Program("def f(n):\n    return list(range(n))\n", "f"), Payload.from_args([20_000]))
     boxes = {ch: DockerSandbox(cfg, spare=False, channel=ch) for ch in ("unix", "attach")}
-    got: dict[tuple[str, str], list[tuple[float, float]]] = {}
     try:
-        for _ in range(blocks):
-            for ch, sb in boxes.items():
-                for what, (prog, payload) in (("no-op", (NOOP, ONE)), ("130 kB result", mid)):
-                    for _ in range(10):
-                        run_ok(sb, prog, payload)
-                    busy0, t0 = busy_cpu_s(), time.perf_counter()
-                    for _ in range(n):
-                        run_ok(sb, prog, payload)
-                    got.setdefault((ch, what), []).append(
-                        ((time.perf_counter() - t0) / n, (busy_cpu_s() - busy0) / n))
+        alternate(boxes, {"no-op": (NOOP, ONE), "130 kB result": mid}, n, blocks,
+                  "control channel")
     finally:
         for sb in boxes.values():
             sb.close()
-    print(f"control channel, medians of {blocks} alternating blocks of {n} executions:")
-    for (ch, what), xs in got.items():
-        print(f"  {ch:>6} {what:<14} wall {statistics.median(x[0] for x in xs) * 1e3:6.3f} ms,"
-              f" machine CPU {statistics.median(x[1] for x in xs) * 1e3:6.3f} ms per execution")
+
+
+def compare_immortal(cfg: SandboxConfig, n: int, blocks: int = 6) -> None:
+    """The supervisor's objects and the inputs immortal (the default where the image's Python
+    allows it) against ordinary objects pre-faulted by each child, in alternating blocks."""
+    from codeeff.sandbox.docker_backend import DockerSandbox
+
+    boxes = {f"immortal {'on' if on else 'off'}": DockerSandbox(cfg, spare=False, immortal=on)
+             for on in (True, False)}
+    cases = {
+        "no-op": (NOOP, ONE),
+        "~1 ms loop": (LOOP, Payload.from_args([20_000])),
+        "sum of 100,000 ints": (Program("def f(xs):\n    return sum(xs)\n", "f"),
+                                Payload.from_args([list(range(10**6, 10**6 + 100_000))])),
+    }
+    try:
+        boxes["immortal on"].start()  # type: ignore[attr-defined]
+        if not boxes["immortal on"].info["immortal"]:  # type: ignore[attr-defined]
+            print("immortal objects: not supported by this image's Python; nothing to compare")
+            return
+        alternate(boxes, cases, n, blocks, "immortal objects")
+    finally:
+        for sb in boxes.values():
+            sb.close()
 
 
 def main() -> None:

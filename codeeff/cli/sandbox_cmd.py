@@ -20,7 +20,7 @@ def sandbox() -> None:
               help="debootstrap: Debian minbase from this machine's apt mirror (offline once "
               "cached); hostpython: copy this host's Debian python3.11 (fast, no shell).")
 @click.option("--base", metavar="IMAGE", default=None,
-              help="Build on an existing image with python3 on PATH (e.g. python:3.11-slim).")
+              help="Build on an existing image with python3 on PATH (e.g. python:3.13-slim).")
 @click.option("--force", is_flag=True, help="Rebuild even if the image for this recipe exists.")
 def build(recipe: str, base: str | None, force: bool) -> None:
     """Build the sandbox image (offline-capable); a no-op when it is up to date."""

@@ -188,11 +188,14 @@ def _reap_channel_dirs() -> None:
 
 
 def container_options(config: SandboxConfig, image: str, cpus: tuple[int, ...], seccomp: str,
-                      labels: dict[str, str], channel_dir: str | None = None) -> dict[str, Any]:
+                      labels: dict[str, str], channel_dir: str | None = None,
+                      immortal: bool = True) -> dict[str, Any]:
     """Keyword arguments for ``client.containers.create`` (see the module docstring).
 
     ``channel_dir``: the host directory holding the listening control socket (mounted
     read-only at ``/run/codeeff``); None keeps the frames on the attach socket.
+    ``immortal``: let the supervisor mark its heap and the staged inputs immortal where the
+    image's Python allows it (see ``supervisor._Immortal``); off only to measure what it saves.
     """
     from docker.types import LogConfig, Mount, Ulimit
 
@@ -202,7 +205,8 @@ def container_options(config: SandboxConfig, image: str, cpus: tuple[int, ...], 
                "--sweep", "uid", "--cgroup", "auto", "--cache-bytes", str(cache),
                # The pids cgroup (pids_limit) bounds this container's threads; the host-wide
                # RLIMIT_NPROC of the shared sample UID only applies where it is missing.
-               "--nproc", str(config.pids_limit), "--nproc-scope", "cgroup"]
+               "--nproc", str(config.pids_limit), "--nproc-scope", "cgroup",
+               "--immortal", "on" if immortal else "off"]
     mounts = []
     if channel_dir is not None:
         command += ["--channel", f"{_CHANNEL_DIR}/{_CHANNEL_NAME}"]
@@ -373,12 +377,13 @@ class DockerSandbox(SupervisedSandbox):
     ``channel`` chooses the control channel: ``auto`` (the default) uses the bind-mounted unix
     socket where the engine is local and falls back to the attach socket for good after a
     failure; ``unix`` and ``attach`` force one (``unix`` raises where it cannot work).
+    ``immortal=False`` keeps the supervisor's objects mortal (benchmarks compare the two).
     """
 
     backend = "docker"
 
     def __init__(self, config: SandboxConfig, *, spare: bool = True,
-                 channel: str = "auto") -> None:
+                 channel: str = "auto", immortal: bool = True) -> None:
         if channel not in ("auto", "unix", "attach"):
             raise ValueError(f"unknown channel {channel!r}")
         super().__init__(config)
@@ -396,6 +401,7 @@ class DockerSandbox(SupervisedSandbox):
         self.seccomp = load_seccomp_profile()
         self.run_id = uuid.uuid4().hex[:16]
         self.spare = spare
+        self._immortal = immortal
         self._container: Any = None
         self._moved = False  # the current container was a spare moved onto self.cpus
         self._spare: concurrent.futures.Future[_Started] | None = None
@@ -467,7 +473,8 @@ class DockerSandbox(SupervisedSandbox):
         import docker.errors
 
         opts = container_options(self.config, self.image, cpus, self.seccomp,
-                                 owner_labels(self.run_id), channel_dir=chdir)
+                                 owner_labels(self.run_id), channel_dir=chdir,
+                                 immortal=self._immortal)
         try:
             container = client.containers.create(**opts)
         except docker.errors.APIError as exc:

@@ -3,12 +3,17 @@
 * Common standard-library modules are imported by the supervisor before any fork, so a
   sample's ``import heapq`` is a dictionary lookup, not a module load charged to it.
 * The pages holding the arguments' objects are pre-faulted before GO, so reading data shared
-  with the supervisor costs no copy-on-write faults inside the measured window.
+  with the supervisor costs no copy-on-write faults inside the measured window; where the
+  image's Python can (3.12, 3.13), the supervisor's objects and the arguments are immortal
+  instead, so a child copies none of their pages at all.
 
 Both are checked structurally (module table, page-fault counters), not by timing.
 """
 
 from __future__ import annotations
+
+import sys
+import types
 
 import pytest
 
@@ -82,6 +87,85 @@ def test_the_image_runs_the_harness_from_bytecode(docker_sandbox) -> None:
     assert docker_sandbox.run(Program.noop("f"), Payload.from_args([]), Limits()).verdict \
         is Verdict.OK
     assert docker_sandbox.info["bytecode"] is True
+
+
+# Reference counts as the child sees them: the argument, a nested object, a module the
+# supervisor imported, and an object the child makes itself.
+_REFCOUNT_PROBE = '''
+import sys, heapq
+def f(xs):
+    mine = [1.5]
+    return [sys.getrefcount(xs), sys.getrefcount(xs[0]), sys.getrefcount(xs[0][1]),
+            sys.getrefcount(heapq), sys.getrefcount(heapq.heappush), sys.getrefcount(mine)]
+'''
+
+# A sample that mutates its input every way it can, including through ctypes (freeing an
+# immortal object's memory in its own copy of the address space).
+_MUTATOR = '''
+import ctypes
+def f(xs):
+    before = repr(xs)
+    xs[0].append("x"); xs[0][1]["k"] = "changed"; xs[1].sort(); xs[1][0] = -1
+    ctypes.c_ssize_t.from_address(id(xs[2])).value = 1
+    del xs[2:]
+    return before
+'''
+
+
+@pytest.mark.docker
+def test_the_image_marks_the_supervisors_objects_and_the_arguments_immortal(
+        docker_sandbox) -> None:
+    args = [[7, {"k": "v" * 3}], [3, 2, 1], "tail" * 5]
+    ex = docker_sandbox.run(Program(_REFCOUNT_PROBE, "f"), Payload.from_args([args]), Limits())
+    assert ex.verdict is Verdict.OK, ex
+    immortal = supervisor._IMMORTAL_REFCNT
+    assert docker_sandbox.info["immortal"] is True
+    assert ex.value[:5] == [immortal] * 5
+    assert ex.value[5] < 10  # the child's own objects are ordinary
+
+
+@pytest.mark.docker
+def test_a_sample_that_mutates_immortal_arguments_changes_only_its_own_copy(
+        docker_sandbox) -> None:
+    args = [[1, {"k": "v"}], [3, 2, 1], "tail" * 5, 4.25]
+    payload = Payload.from_args([args])
+    for _ in range(3):  # each run starts from the staged input, untouched
+        ex = docker_sandbox.run(Program(_MUTATOR, "f"), payload, Limits())
+        assert ex.verdict is Verdict.OK, ex
+        assert ex.value == repr(args)
+    probe = docker_sandbox.run(Program("def f(xs):\n    return xs\n", "f"), payload, Limits())
+    assert probe.value == args
+
+
+class _CountingImmortal:
+    """Stands in for supervisor._Immortal: records what it was asked to mark."""
+
+    def __init__(self) -> None:
+        self.marked: list[tuple] = []
+
+    def payload(self, args: tuple) -> bool:
+        self.marked.append(args)
+        return True
+
+
+def test_a_worker_immortalizes_payloads_only_up_to_its_cache_budget() -> None:
+    # Immortal objects are never freed: past the budget, payloads stay mortal and their
+    # children pre-fault them as before, so a worker's leak is bounded.
+    imm = _CountingImmortal()
+    cfg = types.SimpleNamespace(immortal=imm, immortal_left=100, page_size=4096)
+    small, large, late = ([1, 2],), (list(range(50)),), ("x",)
+    assert supervisor._stage(cfg, small, 60).pages == ()
+    assert supervisor._stage(cfg, large, 60).pages != ()  # 40 bytes left: too large
+    assert supervisor._stage(cfg, late, 40).pages == ()
+    assert imm.marked == [small, late] and cfg.immortal_left == 0
+    cfg.immortal = None
+    assert supervisor._stage(cfg, small, 1).pages != ()
+
+
+@pytest.mark.skipif((3, 12) <= sys.version_info[:2] <= (3, 13),
+                    reason="this interpreter supports immortal objects")
+def test_interpreters_without_immortal_objects_are_left_alone() -> None:
+    assert supervisor._Immortal.create() is None
 
 
 # Threads that allocate through malloc (objects above pymalloc's 512 bytes), then a count of

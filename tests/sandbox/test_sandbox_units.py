@@ -202,6 +202,10 @@ def test_debian_mirror_reads_deb822_and_one_line_sources(tmp_path: Path) -> None
     one = tmp_path / "sources.list"
     one.write_text("# comment\ndeb [arch=amd64] http://old.example/debian bookworm main\n")
     assert debian_mirror([str(one)]) == "http://old.example/debian"
+    other = tmp_path / "other.list"  # any release's archive serves the image's suite
+    other.write_text("deb http://sec.example/ trixie-security main\n"
+                     "deb http://new.example/debian trixie main\n")
+    assert debian_mirror([str(other)]) == "http://new.example/debian"
     assert debian_mirror([str(tmp_path / "missing")]).startswith("http")
 
 
