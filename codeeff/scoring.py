@@ -119,6 +119,11 @@ class ProblemScore:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+_HALF = (0, 1, 1, 0, 0, 1)
+"""The noise-floor half of a repetition by its place in its measure_case call (see
+:meth:`_Pool.half`)."""
+
+
 def _net(cpu: Sequence[float], base: float) -> list[float]:
     return [max(0.0, c - base) for c in cpu]
 
@@ -159,31 +164,51 @@ class _Pool:
 
     def __init__(self, ref: ReferenceRecord, records: Sequence[SampleRecord]) -> None:
         self.ref_cpu: dict[tuple[int, int], list[float]] = {}
+        # The same repetitions per measure_case call (the probe's, each sample's), for the
+        # noise-floor split, which must know each repetition's place in its call.
+        self.ref_calls: dict[tuple[int, int], list[Sequence[float]]] = {}
         ref_base_cpu: list[float] = []
         base_cpu: list[float] = []
         for t in ref.timed:
             self.ref_cpu.setdefault((t.level, t.case), []).extend(t.cpu_s)
+            self.ref_calls.setdefault((t.level, t.case), []).append(t.cpu_s)
             ref_base_cpu.extend(t.baseline_s)
         for rec in records:
             for t in rec.tests:
                 if t.level == 0:
                     continue
                 self.ref_cpu.setdefault((t.level, t.case), []).extend(t.ref_cpu_s)
+                self.ref_calls.setdefault((t.level, t.case), []).append(t.ref_cpu_s)
                 ref_base_cpu.extend(t.ref_baseline_s)
                 base_cpu.extend(t.baseline_s)
         self.ref_base = float(hodges_lehmann(ref_base_cpu)) if ref_base_cpu else 0.0
         self.base = float(hodges_lehmann(base_cpu)) if base_cpu else self.ref_base
         self.ref_net = {key: _net(v, self.ref_base) for key, v in self.ref_cpu.items()}
 
-    def level_times(self, levels: int, which: slice | None = None) -> list[float | None]:
+    def half(self, key: tuple[int, int], which: int) -> list[float]:
+        """Half ``which`` (0 or 1) of a test's reference repetitions, net of the baseline.
+
+        Each call's repetitions are dealt by their place in it, A B B A A B (cyclic): in
+        :func:`~codeeff.measure.measure_case` the rotation makes the reference's even
+        repetitions follow itself and its odd ones follow the sample, a cache-cold start
+        (~1.5 % slower on the ENAMEL benchmark). Alternate halves would hold all of one kind
+        and read that as noise; these hold two of one kind and one of the other, each half
+        spread over the call's duration. Single runs (the probe's) are left out.
+        """
+        out: list[float] = []
+        for call in self.ref_calls.get(key, ()):
+            if len(call) >= 2:
+                out.extend(x for i, x in enumerate(call) if _HALF[i % 6] == which)
+        return _net(out, self.ref_base)
+
+    def level_times(self, levels: int, which: int | None = None) -> list[float | None]:
         out: list[float | None] = [None] * levels
-        for (level, _case), net in self.ref_net.items():
-            if which is not None and len(net) < 2:
-                # A split needs a repetition on each side: a test timed once (the probe's
-                # only run, before its samples were censored) would sit on one side only.
-                continue
-            vals = net[which] if which is not None else net
+        for key, net in self.ref_net.items():
+            level = key[0]
+            vals = net if which is None else self.half(key, which)
             if not vals:
+                # A split needs repetitions on each side: a test timed once (the probe's
+                # only run, before its samples were censored) would sit on one side only.
                 continue
             t = float(hodges_lehmann(vals))
             cur = out[level]
@@ -304,8 +329,8 @@ def score_problem(
     pk = {k: float(pass_at_k(n, c, k)) for k in params.ks if k <= n}
     ek = {k: float(eff_at_k(scores, k)) for k in params.ks if k <= n}
     # Noise floor: half the pooled reference repetitions scored against the other half.
-    even = pool.level_times(levels, slice(0, None, 2))
-    odd = pool.level_times(levels, slice(1, None, 2))
+    even = pool.level_times(levels, 0)
+    odd = pool.level_times(levels, 1)
     noise = None
     if all(odd[lv] is not None and even[lv] is not None for lv in scored_levels):
         even[0] = None

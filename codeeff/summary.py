@@ -215,8 +215,9 @@ def _noise(scores: Sequence[ProblemScore]) -> dict[str, Any]:
         "flagged_problems": {p.task_id: list(p.flags) for p in scores if p.flags},
         "explanation": (
             "reference_split_eff1 scores half of each problem's pooled reference repetitions "
-            "against the other half (mean over problems): its distance from 1 is the noise "
-            "floor of eff@1. median_*_rel_mad is the dispersion of repeated runs."),
+            "against the other half (mean over problems; each call's runs are dealt A B B A "
+            "A B, balancing the runs that follow the sample): its distance from 1 is the "
+            "noise floor of eff@1. median_*_rel_mad is the dispersion of repeated runs."),
     }
     return out
 
