@@ -117,6 +117,12 @@ def main() -> int:
           f"; median relMAD reference {n['median_ref_rel_mad']:.4f}, samples "
           f"{n['median_sample_rel_mad']:.4f}; noisy tests {n['noisy_tests']}; flagged problems "
           f"{len(n['flagged_problems'])}")
+    after_self, after_other = _order_effect(out)
+    if after_self is not None:
+        print(f"interleaving order: a run right after the other program takes "
+              f"{(after_other / after_self - 1) * 100:+.1f} % against one right after the same "
+              f"program (median over timed tests, reference and sample pooled; balanced "
+              f"between the two by the rotation)")
     scores = sorted(s.score for p in summary.problems for s in p.samples)
     if scores:
         print(f"reference-as-sample scores: min {scores[0]:.3f}, median "
@@ -133,6 +139,31 @@ def _host_cpu() -> float:
     """User + system CPU seconds of this process (every lane thread included)."""
     ru = resource.getrusage(resource.RUSAGE_SELF)
     return ru.ru_utime + ru.ru_stime
+
+
+def _order_effect(run: Path) -> tuple[float | None, float | None]:
+    """Median time (relative to its test's median) of the runs that follow the same program
+    and of those that follow the other one: measure_case's rotation makes the reference's
+    even repetitions and the sample's odd ones follow themselves."""
+    import statistics
+
+    same: list[float] = []
+    other: list[float] = []
+    path = run / "measurements.jsonl"
+    if not path.exists():
+        return None, None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        for t in json.loads(line).get("tests", ()):
+            for times, first in ((t.get("ref_cpu_s", ()), same), (t["cpu_s"], other)):
+                if t["level"] == 0 or len(times) != 6 or statistics.median(times) <= 0:
+                    continue
+                m = statistics.median(times)
+                second = other if first is same else same
+                for i, x in enumerate(times):
+                    (first if i % 2 == 0 else second).append(x / m)
+    if not same or not other:
+        return None, None
+    return statistics.median(same), statistics.median(other)
 
 
 def _child_cpu(run: Path) -> float:
