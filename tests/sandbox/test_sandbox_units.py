@@ -206,6 +206,9 @@ def test_debian_mirror_reads_deb822_and_one_line_sources(tmp_path: Path) -> None
     other.write_text("deb http://sec.example/ trixie-security main\n"
                      "deb http://new.example/debian trixie main\n")
     assert debian_mirror([str(other)]) == "http://new.example/debian"
+    ubuntu = tmp_path / "ubuntu.list"  # another distribution's archive is not Debian's
+    ubuntu.write_text("deb http://archive.ubuntu.com/ubuntu jammy main\n")
+    assert debian_mirror([str(ubuntu)]) == "http://deb.debian.org/debian"
     assert debian_mirror([str(tmp_path / "missing")]).startswith("http")
 
 
