@@ -202,3 +202,33 @@ def test_threads_reserve_no_malloc_arenas_against_the_address_space_limit(
                          Limits(cpu_s=5.0, memory_mb=128))
         assert ex.verdict is Verdict.OK, ex
         assert ex.value == 0
+
+
+@pytest.mark.docker
+def test_inputs_past_the_immortal_budget_are_pre_faulted_instead(docker_image: str) -> None:
+    # A 256 MB container gives its worker a 32 MB payload cache, which is also what it may
+    # make immortal: the fourth ~10 MB input falls back to pre-faulting. Both kinds must give
+    # the same answers and neither may fault while the sample reads its argument.
+    from codeeff.sandbox import SandboxConfig, open_sandbox
+
+    with open_sandbox(SandboxConfig(backend="docker", image=docker_image,
+                                    memory_mb=256)) as sandbox:
+        kinds: list[bool] = []
+        for k in range(5):
+            xs = [i * 1_000_003 + k for i in range(1_000_000)]
+            payload = Payload.from_args([xs])
+            assert len(payload.data) > 8 << 20
+            ex = sandbox.run(Program(_FAULT_PROBE, "f"), payload, Limits(memory_mb=160))
+            assert ex.verdict is Verdict.OK, ex
+            assert ex.value < 50, f"input {k}: {ex.value} page faults while reading it"
+            total = sandbox.run(Program(_SUM_AND_REFCOUNT, "f"), payload, Limits(memory_mb=160))
+            assert total.value[0] == sum(xs)
+            kinds.append(total.value[1] == supervisor._IMMORTAL_REFCNT)
+    assert kinds[0] and not kinds[-1], kinds  # both paths were taken
+
+
+_SUM_AND_REFCOUNT = '''
+import sys
+def f(xs):
+    return [sum(xs), sys.getrefcount(xs[1])]
+'''
