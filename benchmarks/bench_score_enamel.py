@@ -154,13 +154,15 @@ def _order_effect(run: Path) -> tuple[float | None, float | None]:
         return None, None
     for line in path.read_text(encoding="utf-8").splitlines():
         for t in json.loads(line).get("tests", ()):
-            for times, first in ((t.get("ref_cpu_s", ()), same), (t["cpu_s"], other)):
-                if t["level"] == 0 or len(times) != 6 or statistics.median(times) <= 0:
+            # The parity of the places at which each side follows itself.
+            for times, own in ((t.get("ref_cpu_s", ()), 0), (t["cpu_s"], 1)):
+                if t["level"] == 0 or len(times) != 6:
                     continue
                 m = statistics.median(times)
-                second = other if first is same else same
+                if m <= 0:
+                    continue
                 for i, x in enumerate(times):
-                    (first if i % 2 == 0 else second).append(x / m)
+                    (same if i % 2 == own else other).append(x / m)
     if not same or not other:
         return None, None
     return statistics.median(same), statistics.median(other)

@@ -163,27 +163,26 @@ class _Pool:
     """
 
     def __init__(self, ref: ReferenceRecord, records: Sequence[SampleRecord]) -> None:
-        self.ref_cpu: dict[tuple[int, int], list[float]] = {}
-        # The same repetitions per measure_case call (the probe's, each sample's), for the
-        # noise-floor split, which must know each repetition's place in its call.
+        # Per test, the reference's repetitions of each measure_case call (the probe's, each
+        # sample's): pooled for the times, kept apart for the noise-floor split, which must
+        # know each repetition's place in its call.
         self.ref_calls: dict[tuple[int, int], list[Sequence[float]]] = {}
         ref_base_cpu: list[float] = []
         base_cpu: list[float] = []
         for t in ref.timed:
-            self.ref_cpu.setdefault((t.level, t.case), []).extend(t.cpu_s)
             self.ref_calls.setdefault((t.level, t.case), []).append(t.cpu_s)
             ref_base_cpu.extend(t.baseline_s)
         for rec in records:
             for t in rec.tests:
                 if t.level == 0:
                     continue
-                self.ref_cpu.setdefault((t.level, t.case), []).extend(t.ref_cpu_s)
                 self.ref_calls.setdefault((t.level, t.case), []).append(t.ref_cpu_s)
                 ref_base_cpu.extend(t.ref_baseline_s)
                 base_cpu.extend(t.baseline_s)
         self.ref_base = float(hodges_lehmann(ref_base_cpu)) if ref_base_cpu else 0.0
         self.base = float(hodges_lehmann(base_cpu)) if base_cpu else self.ref_base
-        self.ref_net = {key: _net(v, self.ref_base) for key, v in self.ref_cpu.items()}
+        self.ref_net = {key: _net([x for call in calls for x in call], self.ref_base)
+                        for key, calls in self.ref_calls.items()}
 
     def half(self, key: tuple[int, int], which: int) -> list[float]:
         """Half ``which`` (0 or 1) of a test's reference repetitions, net of the baseline.

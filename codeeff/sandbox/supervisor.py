@@ -444,8 +444,8 @@ class _Immortal:
             imm = cls()
         except (OSError, ValueError, TypeError):
             return None
-        alias = imm._probe
-        ok = sys.getrefcount(alias) == _IMMORTAL_REFCNT == sys.getrefcount(imm._probe)
+        alias = imm._probe  # a new reference must leave the count alone, and so its end
+        ok = sys.getrefcount(alias) == _IMMORTAL_REFCNT
         del alias
         return imm if ok and sys.getrefcount(imm._probe) == _IMMORTAL_REFCNT else None
 
