@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import itertools
 import platform
 import struct
 from typing import NamedTuple
@@ -190,19 +191,31 @@ def build(own_pid: int) -> bytes:
     emit(_LD_W_ABS, _OFF_NR)
     if arch["x32_bit"] is not None:
         emit(_JGE_K, int(arch["x32_bit"]), "kill", 0)  # type: ignore[call-overload]
-    for name in ("fork", "vfork"):
-        if name in nr:
-            emit(_JEQ_K, nr[name], "eagain", 0)
-    emit(_JEQ_K, nr["clone3"], "enosys", 0)
-    emit(_JEQ_K, nr["clone"], "clone", 0)
-    emit(_JEQ_K, nr["socket"], "socket", 0)
-    emit(_JEQ_K, nr["fcntl"], "fcntl", 0)
-    emit(_JEQ_K, nr["ioctl"], "ioctl", 0)
-    for name in _SELF_SIGNAL:
-        emit(_JEQ_K, nr[name], "self_signal", 0)
-    for name in _DENY:
-        emit(_JEQ_K, nr[name], "eperm", 0)
-    emit(_RET_K, _RET_ALLOW)
+    # Every syscall is checked against the same ~70 numbers, and the kernel checks each of
+    # its ~450 numbers through the filter once at install time (to cache the constant
+    # answers), so a binary search tree instead of a chain of comparisons: ~7 steps instead
+    # of up to ~70, per syscall number and per child.
+    special = {nr[name]: "eagain" for name in ("fork", "vfork") if name in nr}
+    special |= {nr["clone3"]: "enosys", nr["clone"]: "clone", nr["socket"]: "socket",
+                nr["fcntl"]: "fcntl", nr["ioctl"]: "ioctl"}
+    special |= {nr[name]: "self_signal" for name in _SELF_SIGNAL}
+    special |= {nr[name]: "eperm" for name in _DENY}
+    nodes = itertools.count()
+
+    def dispatch(entries: list[tuple[int, str]]) -> None:
+        if len(entries) <= 3:
+            for number, target in entries:
+                emit(_JEQ_K, number, target, 0)
+            emit(_RET_K, _RET_ALLOW)
+            return
+        mid = len(entries) // 2
+        upper = f"node{next(nodes)}"
+        emit(_JGE_K, entries[mid][0], upper, 0)
+        dispatch(entries[:mid])
+        label(upper)
+        dispatch(entries[mid:])
+
+    dispatch(sorted(special.items()))
     label("clone")  # threads only: CLONE_THREAD must be set in the flags (first argument)
     emit(_LD_W_ABS, _OFF_ARG0_LO)
     emit(_JSET_K, _CLONE_THREAD, "allow", "eagain")
