@@ -780,7 +780,8 @@ class _Runner:
             self.stats.add(samples=1)
         self.tick(job.problem.id, "sample")
 
-    def lane(self, lane: _Lane) -> None:
+    def lane(self, lane: _Lane, cpus: tuple[int, ...] = ()) -> None:
+        _pin_this_thread(cpus)
         try:
             while True:
                 item = self._next()
@@ -799,6 +800,22 @@ class _Runner:
                 self.cond.notify_all()
 
 
+def _pin_this_thread(cpus: tuple[int, ...]) -> None:
+    """Keep the calling thread on its lane's core(s), beside the lane's two sandboxes.
+
+    The lane thread sleeps while its sandbox runs a program, so it never competes with the
+    measured child; left free it wakes on the other lane's core, right beside that lane's
+    measured child, and every request costs a cross-core wake-up. Measured on 60 ENAMEL
+    problems, alternating runs: wall 37.8, 37.0 s pinned against 39.5, 38.9 s free (machine
+    CPU per execution 7.46, 7.34 against 7.62, 7.56 ms). Best effort: a process not allowed
+    on those cores (``taskset``, a cpuset) keeps running where it may.
+    """
+    if not cpus or not hasattr(os, "sched_setaffinity"):
+        return
+    with contextlib.suppress(OSError):
+        os.sched_setaffinity(0, set(cpus))  # 0: the calling thread only (Linux)
+
+
 def _run_lanes(runner: _Runner, jobs: list[_Job], config: ScoreConfig,
                lanes: list[tuple[int, ...]]) -> None:
     open_sandbox, _, _ = _sandbox_api()
@@ -807,6 +824,7 @@ def _run_lanes(runner: _Runner, jobs: list[_Job], config: ScoreConfig,
     sandboxes: list[_CountingSandbox] = []
     opened: list[_Lane] = []
     threads: list[threading.Thread] = []
+    lane_cpus: list[tuple[int, ...]] = []
     try:
         for cpus in lanes[: max(1, min(len(lanes), n_programs + len(jobs)))]:
             sb_config = SandboxConfig(backend=config.backend, cpus=cpus, image=config.image,
@@ -822,8 +840,9 @@ def _run_lanes(runner: _Runner, jobs: list[_Job], config: ScoreConfig,
             if decoded is not None and hasattr(pair[1].inner, "decoded"):
                 pair[1].inner.decoded = decoded
             opened.append(_Lane(trusted=pair[0], untrusted=pair[1]))
-        for lane in opened:
-            th = threading.Thread(target=runner.lane, args=(lane,), daemon=True)
+            lane_cpus.append(cpus)
+        for lane, cpus in zip(opened, lane_cpus, strict=True):
+            th = threading.Thread(target=runner.lane, args=(lane, cpus), daemon=True)
             th.start()
             threads.append(th)
         for th in threads:

@@ -9,6 +9,8 @@ End-to-end behaviour with real backends is in ``test_score_process.py`` and
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +22,7 @@ from codeeff.runner import (
     _Job,
     _Lane,
     _measure_program,
+    _pin_this_thread,
     _probe,
     _SandboxBroke,
     _Stats,
@@ -358,3 +361,17 @@ def test_an_answer_byte_identical_to_the_expected_one_skips_the_checker():
     other = hashlib.sha256(wire.encode([3, 2, 1])).hexdigest()
     assert _check(problem, payload, expected, [3, 2, 1], other) and len(calls) == 1
     assert not _check(problem, payload, expected, [1, 2], None) and len(calls) == 2
+
+
+def test_a_lane_thread_is_kept_on_its_lane_cores_and_the_process_is_not() -> None:
+    before = os.sched_getaffinity(0)
+    lane = (max(before),)
+    seen: list[set[int]] = []
+    th = threading.Thread(target=lambda: (_pin_this_thread(lane),
+                                          seen.append(os.sched_getaffinity(0))))
+    th.start()
+    th.join()
+    assert seen == [set(lane)]
+    assert os.sched_getaffinity(0) == before
+    _pin_this_thread((10_000,))  # a core the process may not use: left as it is
+    assert os.sched_getaffinity(0) == before
