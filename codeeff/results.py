@@ -35,7 +35,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +110,8 @@ class CaseRun:
     ``ref_cpu_s`` (timed levels of a sample record)."""
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
+        # Every field is flat, so no deep copy (``asdict`` took ~0.1 ms per record).
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["cpu_s"] = list(self.cpu_s)
         d["ref_cpu_s"] = list(self.ref_cpu_s)
         d["baseline_s"] = list(self.baseline_s)
