@@ -17,6 +17,8 @@ Prints, for a warm docker sandbox pinned to the last core (and the process backe
   connects to (the default) and the attach socket through dockerd;
 * the supervisor's objects and the staged inputs immortal (the default on Python 3.12/3.13)
   against ordinary objects that each child pre-faults, side by side;
+* with ``--against IMAGE`` only: the current image against another one (e.g. the tag an earlier
+  commit built) in alternating blocks, to see what a change of the harness did;
 * median CPU time and relative MAD over 30 repetitions of a ~20 ms and a ~1 ms function,
   idle and with a busy loop pinned to the same core, and the change of the median. Idle and
   loaded repetitions are taken in alternating blocks, so drift of a shared machine hits both.
@@ -26,6 +28,7 @@ shared, so every figure is a median of many runs; the load average is printed be
 after. Run it twice before believing a single number.
 
 Usage: python benchmarks/bench_sandbox.py [--backend docker|process|both] [--reps 30]
+       python benchmarks/bench_sandbox.py --against codeeff-sandbox:OLDTAG [--blocks 12]
 """
 
 from __future__ import annotations
@@ -254,8 +257,9 @@ def alternate(boxes: dict[str, Sandbox], cases: dict[str, tuple[Program, Payload
     """Run every case in every sandbox in alternating blocks of ``n`` executions and print the
     medians over blocks of wall time and machine CPU per execution (drift hits all alike)."""
     got: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for _ in range(blocks):
-        for name, sb in boxes.items():
+    for block in range(blocks):
+        # Which sandbox goes first alternates too, so that neither always follows the other.
+        for name, sb in list(boxes.items())[:: -1 if block % 2 else 1]:
             for what, (prog, payload) in cases.items():
                 for _ in range(10):
                     run_ok(sb, prog, payload)
@@ -265,9 +269,16 @@ def alternate(boxes: dict[str, Sandbox], cases: dict[str, tuple[Program, Payload
                 got.setdefault((name, what), []).append(
                     ((time.perf_counter() - t0) / n, (busy_cpu_s() - busy0) / n))
     print(f"{title}, medians of {blocks} alternating blocks of {n} executions:")
+    first = next(iter(boxes))
     for (name, what), xs in got.items():
-        print(f"  {name:>9} {what:<22} wall {statistics.median(x[0] for x in xs) * 1e3:6.3f} ms,"
-              f" machine CPU {statistics.median(x[1] for x in xs) * 1e3:6.3f} ms per execution")
+        line = (f"  {name:>9} {what:<22} wall {statistics.median(x[0] for x in xs) * 1e3:6.3f} ms,"
+                f" machine CPU {statistics.median(x[1] for x in xs) * 1e3:6.3f} ms per execution")
+        if name != first:
+            # Block by block against the first sandbox: the pairs ran back to back.
+            ratios = [x[1] / y[1] for x, y in zip(xs, got[(first, what)], strict=True)]
+            line += (f"; x{statistics.median(ratios):.3f} of {first}'s (median of block "
+                     f"ratios, lower in {sum(r < 1 for r in ratios)} of {len(ratios)})")
+        print(line)
 
 
 def compare_channels(cfg: SandboxConfig, n: int, blocks: int = 6) -> None:
@@ -285,6 +296,16 @@ def compare_channels(cfg: SandboxConfig, n: int, blocks: int = 6) -> None:
             sb.close()
 
 
+def harness_cases() -> dict[str, tuple[Program, Payload]]:
+    """Executions whose cost is mostly the harness's: a no-op, a ~1 ms loop, a staged input."""
+    return {
+        "no-op": (NOOP, ONE),
+        "~1 ms loop": (LOOP, Payload.from_args([20_000])),
+        "sum of 100,000 ints": (Program("def f(xs):\n    return sum(xs)\n", "f"),
+                                Payload.from_args([list(range(10**6, 10**6 + 100_000))])),
+    }
+
+
 def compare_immortal(cfg: SandboxConfig, n: int, blocks: int = 6) -> None:
     """The supervisor's objects and the inputs immortal (the default where the image's Python
     allows it) against ordinary objects pre-faulted by each child, in alternating blocks."""
@@ -292,12 +313,7 @@ def compare_immortal(cfg: SandboxConfig, n: int, blocks: int = 6) -> None:
 
     boxes = {f"immortal {'on' if on else 'off'}": DockerSandbox(cfg, spare=False, immortal=on)
              for on in (True, False)}
-    cases = {
-        "no-op": (NOOP, ONE),
-        "~1 ms loop": (LOOP, Payload.from_args([20_000])),
-        "sum of 100,000 ints": (Program("def f(xs):\n    return sum(xs)\n", "f"),
-                                Payload.from_args([list(range(10**6, 10**6 + 100_000))])),
-    }
+    cases = harness_cases()
     try:
         boxes["immortal on"].start()  # type: ignore[attr-defined]
         if not boxes["immortal on"].info["immortal"]:  # type: ignore[attr-defined]
@@ -309,14 +325,35 @@ def compare_immortal(cfg: SandboxConfig, n: int, blocks: int = 6) -> None:
             sb.close()
 
 
+def compare_images(other: str, n: int, blocks: int) -> None:
+    """The current recipe's image against ``other`` (e.g. the tag an earlier commit built), in
+    alternating blocks on the same core: what a change of the image did to the harness."""
+    cpu = max(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})  # the driving thread beside its sandboxes, as the runner
+    boxes = {name: open_sandbox(SandboxConfig(backend="docker", cpus=(cpu,), image=tag))
+             for name, tag in (("current", None), (other.split(":")[-1], other))}
+    try:
+        alternate(boxes, harness_cases(), n, blocks, f"images (core {cpu})")
+    finally:
+        for sb in boxes.values():
+            sb.close()
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--backend", default="both", choices=["docker", "process", "both"])
     ap.add_argument("--reps", type=int, default=30)
     ap.add_argument("--round-trips", type=int, default=300)
+    ap.add_argument("--against", metavar="IMAGE",
+                    help="only compare the current image with IMAGE, in alternating blocks")
+    ap.add_argument("--blocks", type=int, default=12, help="blocks per image for --against")
     args = ap.parse_args()
     print(f"machine: {os.cpu_count()} CPUs; load average at start {load()}")
+    if args.against:
+        compare_images(args.against, 300, args.blocks)
+        print(f"load average at end {load()}")
+        return
     backends = ["docker", "process"] if args.backend == "both" else [args.backend]
     for backend in backends:
         bench_backend(backend, args.reps, args.round_trips)
