@@ -822,9 +822,8 @@ def _run_lanes(runner: _Runner, jobs: list[_Job], config: ScoreConfig,
     runner.problem_work.extend(jobs)
     n_programs = sum(len(j.programs) for j in jobs)
     sandboxes: list[_CountingSandbox] = []
-    opened: list[_Lane] = []
+    opened: list[tuple[_Lane, tuple[int, ...]]] = []
     threads: list[threading.Thread] = []
-    lane_cpus: list[tuple[int, ...]] = []
     try:
         for cpus in lanes[: max(1, min(len(lanes), n_programs + len(jobs)))]:
             sb_config = SandboxConfig(backend=config.backend, cpus=cpus, image=config.image,
@@ -839,9 +838,8 @@ def _run_lanes(runner: _Runner, jobs: list[_Job], config: ScoreConfig,
             decoded = getattr(pair[0].inner, "decoded", None)
             if decoded is not None and hasattr(pair[1].inner, "decoded"):
                 pair[1].inner.decoded = decoded
-            opened.append(_Lane(trusted=pair[0], untrusted=pair[1]))
-            lane_cpus.append(cpus)
-        for lane, cpus in zip(opened, lane_cpus, strict=True):
+            opened.append((_Lane(trusted=pair[0], untrusted=pair[1]), cpus))
+        for lane, cpus in opened:
             th = threading.Thread(target=runner.lane, args=(lane, cpus), daemon=True)
             th.start()
             threads.append(th)
