@@ -55,6 +55,7 @@ from codeeff.results import (
     sample_key,
 )
 from codeeff.sandbox import Limits, Payload, Program, Sandbox, SandboxConfig, Verdict
+from codeeff.scoring import noop_baseline
 
 __all__ = ["Progress", "ProgressCallback", "rescore", "score"]
 
@@ -477,7 +478,7 @@ def _measure_program(lane: _Lane, job: _Job, ref_rec: ReferenceRecord,
     with_base, without = _policies(config)
     tests: list[CaseRun] = []
     # The kill limit is in charged CPU time: the net limit plus the harness floor.
-    kill = ref_rec.kill_net_s + _hl(ref_noops)
+    kill = ref_rec.kill_net_s + noop_baseline(ref_noops)
     for case, payload in enumerate(inputs.payloads[0]):
         ex = sb.run(prog, payload, Limits(cpu_s=kill, memory_mb=mem))
         if ex.verdict is Verdict.SANDBOX_ERROR:
@@ -613,12 +614,6 @@ def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
                               tuple(tuple(x) for x in expected))
     return ref_rec, SampleRecord(key, problem.id, "", job.ref_key, tuple(tests),
                                  same_as_reference=True)
-
-
-def _hl(values: Sequence[float]) -> float:
-    from codeeff.estimators import hodges_lehmann
-
-    return float(hodges_lehmann(values)) if values else 0.0
 
 
 # ---------------------------------------------------------------------------------------------

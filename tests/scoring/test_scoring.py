@@ -160,3 +160,40 @@ def test_noise_floor_split_balances_the_alternating_start_of_the_interleaving():
     rec = SampleRecord("k-a", "p", "a", "rk", tuple(tests))
     score = score_problem("p", ref, {"a": rec}, [(0, "a")], PARAMS)
     assert score.noise_score == pytest.approx(1.0, abs=1e-9)  # alternate halves: 0.9869
+
+
+@pytest.mark.parametrize(("net_l1", "flagged"), [(0.00008, True), (0.0002, False)])
+def test_short_reference_time_is_flagged_against_the_baseline(net_l1, flagged):
+    base = 0.00005  # the no-op's own cost inside every measured run
+    times = {1: net_l1, 2: 0.01, 3: 0.05}
+    timed = tuple(CaseRun(lv, 0, "ok", (t + base,) * 4, baseline_s=(base,) * 3)
+                  for lv, t in times.items())
+    ref = ReferenceRecord("rk", "p", "d", 1, 2.0, 1.0, (CaseRun(0, 0, "ok", (0.001,)),), timed,
+                          (("0",),) * 4)
+    sample = SampleRecord("k-C", "p", "C", "rk", (
+        CaseRun(0, 0, "ok", (0.001,)),
+        *(CaseRun(lv, 0, "ok", (t + base,) * 6, (t + base,) * 6, (base,))
+          for lv, t in times.items())))
+    ps = score_problem("p", ref, {"C": sample}, [(0, "C")], PARAMS)
+    assert ps.ref_level_times[1] == pytest.approx(net_l1)
+    assert any("no-op baselines" in f for f in ps.flags) is flagged
+
+
+def test_two_slow_noops_in_six_do_not_move_the_baseline():
+    # HumanEval/155 on the ENAMEL benchmark: a trivial function (gross 0.19 ms on both sides,
+    # ~0.06 ms of it the harness) whose reference sandbox had two slow no-ops in six. Taken as
+    # the baselines' Hodges–Lehmann estimate they made the identical sample score 0.52.
+    ref_noops, sample_noops = (0.207, 0.066, 0.163, 0.057, 0.063, 0.058), (0.061, 0.059, 0.067,
+                                                                             0.058, 0.069, 0.062)
+    gross = 0.00019
+    timed = tuple(CaseRun(lv, 0, "ok", (gross,), baseline_s=(ref_noops[2 * lv - 2] * 1e-3,))
+                  for lv in (1, 2, 3))
+    ref = ReferenceRecord("rk", "p", "d", 1, 2.0, 1.0, (CaseRun(0, 0, "ok", (0.001,)),), timed,
+                          (("0",),) * 4)
+    sample = SampleRecord("k-C", "p", "C", "rk", (
+        CaseRun(0, 0, "ok", (0.001,)),
+        *(CaseRun(lv, 0, "ok", (gross,) * 6, (gross,) * 6, (sample_noops[2 * lv - 2] * 1e-3,),
+                  ref_baseline_s=(ref_noops[2 * lv - 1] * 1e-3,))
+          for lv in (1, 2, 3))))
+    ps = score_problem("p", ref, {"C": sample}, [(0, "C")], PARAMS)
+    assert ps.samples[0].score == pytest.approx(1.0, abs=0.05)
