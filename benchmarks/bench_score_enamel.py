@@ -10,6 +10,12 @@ Each timing lane uses two sandboxes on one core (the reference's and the samples
 timed test runs R reference repetitions, R sample repetitions and one no-op per sandbox.
 
     python benchmarks/bench_score_enamel.py [--csv PATH] [--backend docker|process] [--jobs N]
+        [--samples references|slow] [--runs N]
+
+``--samples slow`` scores a deliberately slow variant of every reference instead: the same
+program doing its work three times (twice on deep copies of its arguments, since some
+references sort their input in place). ``--runs 2`` scores the same samples twice, each time
+into a new results folder (nothing reused but the test inputs), and prints how far eff@1 moved.
 
 The ENAMEL CSV is not part of the repository; the script imports it into a temporary problem
 set with ``codeeff problems import enamel`` and caches the test inputs before timing (the
@@ -32,6 +38,20 @@ from _machine import busy_cpu_s
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "enamel" / "enamel.csv"
 
+SLOW_VARIANT = """import copy as _copy
+
+_fast: dict = {{}}
+exec(compile({source!r}, "<reference>", "exec"), _fast)
+
+
+def {entry}(*args):
+    for _ in range(2):
+        _fast[{entry!r}](*_copy.deepcopy(args))
+    return _fast[{entry!r}](*args)
+"""
+"""A reference made slow on purpose. It runs in its own namespace, so a recursive reference
+still calls itself, not the wrapper."""
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -46,6 +66,10 @@ def main() -> int:
     ap.add_argument("--split-reference-runs", action="store_true",
                     help="time each reference once and split its repetitions between the "
                     "reference and the identical sample (half the work)")
+    ap.add_argument("--samples", choices=["references", "slow"], default="references",
+                    help="score the references, or a variant of each that does its work 3 times")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="score the same samples this many times (reproducibility)")
     args = ap.parse_args()
     if not args.csv.exists():
         print(f"skipped: {args.csv} not found (pass --csv)")
@@ -65,10 +89,10 @@ def main() -> int:
                        stdout=subprocess.DEVNULL)
     pset = load_problem_set(pset_dir)
     ids = list(pset.problems)[: args.limit]
-    samples = work / "references.jsonl"
+    samples = work / f"{args.samples}.jsonl"
     samples.write_text("".join(
-        json.dumps({"task_id": pid, "solution": pset.problems[pid].reference}) + "\n"
-        for pid in ids), encoding="utf-8")
+        json.dumps({"task_id": pid, "solution": _solution(pset.problems[pid], args.samples)})
+        + "\n" for pid in ids), encoding="utf-8")
     config = preset(args.preset, k=(1,), backend=args.backend, image=args.image,
                     allow_unsafe_process=args.backend == "process" or None, jobs=args.jobs,
                     min_reps=args.reps, max_reps=args.reps,
@@ -80,17 +104,39 @@ def main() -> int:
         load_inputs(p, _level_tests(p, config), config.input_seed, cache)
     inputs_s = time.perf_counter() - t0
 
-    out = work / f"run-{int(time.time())}"
-    t0 = time.perf_counter()
-    host0, busy0 = _host_cpu(), busy_cpu_s()
-    summary = codeeff.score(samples, pset_dir, out, config, cache_dir=cache)
-    wall = time.perf_counter() - t0
-    host, busy = _host_cpu() - host0, busy_cpu_s() - busy0
+    print(f"samples: {args.samples}, {len(ids)} problems; test inputs cached in "
+          f"{inputs_s:.1f} s")
+    effs = []
+    for i in range(args.runs):
+        out = work / f"run-{int(time.time())}-{args.samples}-{i + 1}"
+        t0 = time.perf_counter()
+        host0, busy0 = _host_cpu(), busy_cpu_s()
+        summary = codeeff.score(samples, pset_dir, out, config, cache_dir=cache)
+        wall = time.perf_counter() - t0
+        host, busy = _host_cpu() - host0, busy_cpu_s() - busy0
+        print(f"\n== run {i + 1} of {args.runs} ==")
+        _report(summary, out, wall, host, busy)
+        effs.append((summary.pass_at(1), summary.eff_at(1)))
+    if len(effs) > 1:
+        spread = max(e for _, e in effs) - min(e for _, e in effs)
+        print(f"\nreproducibility over {len(effs)} runs: pass@1 "
+              f"{', '.join(f'{p:.4f}' for p, _ in effs)}; eff@1 "
+              f"{', '.join(f'{e:.4f}' for _, e in effs)}; largest difference {spread:.4f}")
+    return 0
 
+
+def _solution(problem, which: str) -> str:
+    """The sample scored for a problem: its reference, or the reference made slow."""
+    if which == "references":
+        return problem.reference
+    return SLOW_VARIANT.format(source=problem.reference, entry=problem.spec.entry_point)
+
+
+def _report(summary, out: Path, wall: float, host: float, busy: float) -> None:
+    """Print one run's figures: wall, phases, where the CPU went, the scores and the noise."""
     print(f"problems: {summary.n_problems} scored, {summary.n_samples} samples "
           f"({len(summary.problem_errors)} not scored)")
-    print(f"wall time end to end: {wall:.1f} s (inputs cached; generating them took "
-          f"{inputs_s:.1f} s once)")
+    print(f"wall time end to end: {wall:.1f} s (test inputs cached)")
     print(f"executions: {summary.run['executions']}, recycles (fresh worker or container): "
           f"{summary.run['recycles']}, lanes: {summary.run['lanes']}")
     for name, secs in summary.phases.items():
@@ -125,14 +171,13 @@ def main() -> int:
               f"between the two by the rotation)")
     scores = sorted(s.score for p in summary.problems for s in p.samples)
     if scores:
-        print(f"reference-as-sample scores: min {scores[0]:.3f}, median "
+        print(f"per-problem scores: min {scores[0]:.3f}, median "
               f"{scores[len(scores) // 2]:.3f}, max {scores[-1]:.3f}; |e-1| > 0.1 for "
               f"{sum(abs(x - 1) > 0.1 for x in scores)} problems")
     for pid, why in list(summary.problem_errors.items())[:10]:
         print(f"  not scored: {pid}: {why}")
     print(f"load average: {summary.environment.get('load', {}).get('loadavg')}")
     print(f"results: {out}")
-    return 0
 
 
 def _host_cpu() -> float:
