@@ -11,7 +11,6 @@ __all__ = [
     "CodeeffError",
     "ConfigError",
     "EstimatorError",
-    "NotImplementedYetError",
     "ProblemError",
     "ResultsError",
     "SamplesError",
@@ -79,7 +78,3 @@ class EstimatorError(CodeeffError, ValueError):
 
     It is a ``ValueError`` too, so that library users can catch the standard type.
     """
-
-
-class NotImplementedYetError(CodeeffError):
-    """A command exists in the CLI frame but its feature has not been built yet."""

@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from codeeff import __version__
 from codeeff.cli import _Group, main
-from codeeff.cli._common import not_implemented
 from codeeff.errors import ProblemError
 
 
@@ -48,12 +47,6 @@ def test_codeeff_errors_print_message_and_hint_without_traceback() -> None:
     assert "error: problem x, p/x/generator.py: generator.py has no generate()" in result.output
     assert "hint: define generate" in result.output
     assert "Traceback" not in result.output
-
-
-def test_unimplemented_feature_says_so_and_fails() -> None:
-    result = CliRunner().invoke(_group_raising(not_implemented("codeeff frobnicate")), ["go"])
-    assert result.exit_code == 1
-    assert "not implemented yet" in result.output
 
 
 def test_interrupt_exits_130() -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from codeeff.errors import NotImplementedYetError
+import click
 
 
-def not_implemented(feature: str) -> NotImplementedYetError:
-    """Build the error a command raises while its feature is not built yet."""
-    return NotImplementedYetError(
-        f"`{feature}` is not implemented yet in this version of codeeff",
-        hint="see the project's issue tracker for its status",
-    )
+def ensure_sandbox_image(backend: str, image: str | None) -> None:
+    """Build the sandbox image before a docker run when it is missing, saying so on stderr.
+
+    The library's entry points only find the image (a missing one is an error with the fix);
+    the commands build it, so that a newcomer's first ``codeeff score`` just works.
+    """
+    if backend != "docker":
+        return
+    from codeeff.sandbox.image import ensure_image
+
+    ensure_image(image, progress=lambda msg: click.echo(msg, err=True))

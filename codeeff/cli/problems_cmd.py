@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from codeeff.cli._common import ensure_sandbox_image
 from codeeff.errors import ConfigError
 
 __all__ = ["problems"]
@@ -127,6 +128,7 @@ def check(task_ids: tuple[str, ...], problem_set: str, backend: str,
         raise ConfigError(str(exc)) from None
     loaded = load_problem_set(problem_set, ids=list(task_ids) or None)
     sandbox_config = SandboxConfig(backend=backend, allow_unsafe_process=backend == "process")
+    ensure_sandbox_image(backend, None)
     console = _console()
     err = Console(stderr=True, highlight=False)
 

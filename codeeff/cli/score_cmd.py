@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from codeeff.cli._common import ensure_sandbox_image
 from codeeff.config import parse_floats, parse_k, preset
 
 
@@ -134,6 +135,7 @@ def score(samples: str, problem_set: str, out_dir: str, k: str | None, preset_na
         allow_unsafe_process=unsafe_process or None, alpha=alpha, min_reps=min_reps,
         max_reps=max_reps, interval=interval, bootstrap_seed=bootstrap_seed, image=image,
     )
+    ensure_sandbox_image(config.backend, config.image)
     console = Console(stderr=True)
     bar, callback = _progress_bar(console)
     previous = signal.signal(signal.SIGTERM, _terminate)  # close the sandboxes, like Ctrl-C

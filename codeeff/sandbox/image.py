@@ -41,6 +41,7 @@ __all__ = [
     "RECIPES",
     "BuildResult",
     "build_image",
+    "ensure_image",
     "find_image",
     "harness_digest",
     "image_tag",
@@ -167,6 +168,26 @@ def find_image(client: Any, image: str | None = None) -> str:
         f"the sandbox image for this version of codeeff ({tag}) is missing",
         hint="build it with `codeeff sandbox build` (offline, about a minute)",
     )
+
+
+def ensure_image(image: str | None = None, progress: Progress | None = None) -> str:
+    """The image a sandbox will use (as :func:`find_image`), built first when there is none.
+
+    An explicit ``image`` must exist: nothing is built for it. Without one, a missing image
+    for this harness is built with the default recipe (offline, about a minute).
+
+    Raises:
+        SandboxSetupError: no engine, an explicit image that does not exist, a failed build.
+    """
+    client = _client()
+    if image is not None:
+        return find_image(client, image)
+    try:
+        return find_image(client)
+    except SandboxSetupError:
+        say = progress or (lambda _msg: None)
+        say(f"the sandbox image {image_tag()} is missing: building it (offline, about a minute)")
+        return build_image(progress=progress).tag
 
 
 def build_image(

@@ -212,6 +212,32 @@ def test_debian_mirror_reads_deb822_and_one_line_sources(tmp_path: Path) -> None
     assert debian_mirror([str(tmp_path / "missing")]).startswith("http")
 
 
+def test_ensure_image_builds_only_a_missing_default_image(monkeypatch) -> None:
+    from codeeff.errors import SandboxSetupError
+    from codeeff.sandbox import image as img
+
+    built: list[str] = []
+    said: list[str] = []
+
+    def missing(client: object, image: str | None = None) -> str:
+        raise SandboxSetupError(f"no image {image}")
+
+    def build(progress=None) -> img.BuildResult:
+        built.append("default")
+        return img.BuildResult("codeeff-sandbox:new", True, 1.0, "debootstrap")
+
+    monkeypatch.setattr(img, "_client", object)
+    monkeypatch.setattr(img, "find_image", missing)
+    monkeypatch.setattr(img, "build_image", build)
+    assert img.ensure_image(progress=said.append) == "codeeff-sandbox:new"
+    assert built == ["default"] and "missing" in said[0]
+    with pytest.raises(SandboxSetupError):  # an image the user named is never built
+        img.ensure_image("their/image:1")
+    monkeypatch.setattr(img, "find_image", lambda client, image=None: "codeeff-sandbox:old")
+    assert img.ensure_image() == "codeeff-sandbox:old"
+    assert built == ["default"]
+
+
 def test_image_tag_is_stable_and_keyed() -> None:
     tag = image_tag()
     assert tag == image_tag() and tag.startswith(IMAGE_REPOSITORY + ":")
