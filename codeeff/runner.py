@@ -975,7 +975,6 @@ def score(
                   "sandbox_errors": list(stats.sandbox_errors)},
     )
     phases["score"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
     phases["total"] = time.perf_counter() - t_start
     summary = summary.with_phases(phases)
     write_outputs(run_dir, summary)

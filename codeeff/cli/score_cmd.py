@@ -40,6 +40,9 @@ def _progress_bar(console: Any) -> tuple[Any, Any]:
 
     def callback(event: Any) -> None:
         with lock:
+            # Drawn from the first event on, so that an error in the samples or the problem
+            # set (raised before any event) is not printed under an empty bar.
+            bar.start()
             if event.phase == "prepare":
                 bar.update(task, total=max(event.total, 1) if event.total else 0,
                            current=event.message)
@@ -140,9 +143,9 @@ def score(samples: str, problem_set: str, out_dir: str, k: str | None, preset_na
     bar, callback = _progress_bar(console)
     previous = signal.signal(signal.SIGTERM, _terminate)  # close the sandboxes, like Ctrl-C
     try:
-        with bar:
-            summary = run_score(samples, problem_set, out_dir, config, progress=callback)
+        summary = run_score(samples, problem_set, out_dir, config, progress=callback)
     finally:
+        bar.stop()
         signal.signal(signal.SIGTERM, previous)
     render_summary(summary, Console())
 
