@@ -621,11 +621,25 @@ def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
 # ---------------------------------------------------------------------------------------------
 
 
-def _sandbox_api() -> tuple[Callable[..., Sandbox], Callable[[], Any], Callable[[], str]]:
+def _sandbox_api() -> tuple[Callable[..., Sandbox], Callable[[], Any],
+                            Callable[[str | None], str]]:
     from codeeff.sandbox import open_sandbox, reap_leftovers
-    from codeeff.sandbox.image import image_tag
 
-    return open_sandbox, reap_leftovers, image_tag
+    return open_sandbox, reap_leftovers, _resolve_image
+
+
+def _resolve_image(image: str | None) -> str:
+    """The tag every sandbox of the run will use (the one the results are cached under): the
+    named image, else the one :func:`~codeeff.sandbox.image.find_image` picks for this harness
+    (the default recipe's tag, or an image built with ``--base``)."""
+    from codeeff.sandbox.engine import docker_client
+    from codeeff.sandbox.image import find_image
+
+    client = docker_client()
+    try:
+        return find_image(client, image)
+    finally:
+        client.close()
 
 
 def _lane_cpus(jobs: int | None) -> list[tuple[int, ...]]:
@@ -902,10 +916,11 @@ def score(
     phases["load"] = time.perf_counter() - t_start
 
     t0 = time.perf_counter()
-    _, reap, image_tag = _sandbox_api()
+    _, reap, resolve_image = _sandbox_api()
     if config.backend == "docker":
         reap()  # containers left behind by a run that was killed
-        image = config.image or image_tag()
+        image = resolve_image(config.image)
+        config = config.replace(image=image)
     else:
         image = "process"
     lanes = _lane_cpus(config.jobs)

@@ -70,7 +70,7 @@ def fakes(monkeypatch):
         return opened[-1]
 
     monkeypatch.setattr(runner, "_sandbox_api",
-                        lambda: (open_fake, lambda: [], lambda: "fake-image"))
+                        lambda: (open_fake, lambda: [], lambda image: image or "fake-image"))
     return opened
 
 

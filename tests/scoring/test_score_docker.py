@@ -83,6 +83,10 @@ def test_references_and_slow_variants_reproduce(tmp_path, builtin):
         print(json.dumps({"diff": abs(a.eff_at(1) - b.eff_at(1)), "bound": bound}))
         assert abs(a.eff_at(1) - b.eff_at(1)) <= bound, figures
     assert r1.environment["docker"].get("engine")
+    # The image the run resolved, and cached its results under, is recorded.
+    from codeeff.sandbox.image import image_tag
+
+    assert r1.config["image"] == image_tag()
 
 
 def _containers(pids: set[int]) -> list[str]:
@@ -135,3 +139,13 @@ def test_sigkill_then_resume_leaves_no_container(tmp_path, builtin):
     assert summary["run"]["measured_programs"] == len(rows) - n_before
     # The killed run's containers were reaped at start-up; the second run closed its own.
     assert _containers({killed, done.pid}) == []
+
+
+def test_a_named_image_that_does_not_exist_stops_before_measuring(tmp_path, builtin):
+    from codeeff.errors import SandboxSetupError
+
+    samples = write_jsonl(tmp_path / "refs.jsonl", _rows(builtin, "reference")[:1])
+    with pytest.raises(SandboxSetupError, match="does not exist"):
+        codeeff.score(samples, "builtin", tmp_path / "run",
+                      ScoreConfig(k=(1,), image="codeeff-sandbox:no-such-tag"))
+    assert not (tmp_path / "run" / "measurements.jsonl").exists()
