@@ -360,9 +360,10 @@ def score_problem(
     ])
     shortest = min((v for v in ref_times[1:] if v is not None), default=None)
     if shortest is not None and shortest < SHORT_TIME_BASELINES * pool.ref_base:
-        flags.append(f"reference level time {shortest * 1e3:.3f} ms is below "
-                     f"{SHORT_TIME_BASELINES:g} no-op baselines ({pool.ref_base * 1e3:.3f} ms):"
-                     " the harness is a third or more of each measurement")
+        flags.append(f"reference level time {shortest * 1e3:.3f} ms is under "
+                     f"{SHORT_TIME_BASELINES:g}x the no-op baseline of "
+                     f"{pool.ref_base * 1e3:.3f} ms: the harness is a third or more of each "
+                     "measurement")
     if capped:
         flags.append("T capped at the kill limit (the probe underestimated the reference)")
     if ref_rm is not None and ref_rm > 0.05:
