@@ -44,7 +44,7 @@ from typing import Any
 
 from codeeff.config import ScoreConfig
 from codeeff.errors import ConfigError, ResultsError
-from codeeff.measure import Measurement, RepeatPolicy, measure_case
+from codeeff.measure import Measurement, RepeatPolicy, measure_case, noop_baseline
 from codeeff.results import (
     CaseRun,
     Manifest,
@@ -55,7 +55,6 @@ from codeeff.results import (
     sample_key,
 )
 from codeeff.sandbox import Limits, Payload, Program, Sandbox, SandboxConfig, Verdict
-from codeeff.scoring import noop_baseline
 
 __all__ = ["Progress", "ProgressCallback", "rescore", "score"]
 

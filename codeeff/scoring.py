@@ -34,6 +34,7 @@ from codeeff.estimators import (
     relative_mad,
     time_limit,
 )
+from codeeff.measure import noop_baseline
 from codeeff.results import CaseRun, ReferenceRecord, SampleRecord
 
 __all__ = [
@@ -144,18 +145,6 @@ def finite_median(values: Sequence[float | None]) -> float | None:
         return None
     m = len(vals) // 2
     return vals[m] if len(vals) % 2 else (vals[m - 1] + vals[m]) / 2
-
-
-def noop_baseline(cpu_s: Sequence[float]) -> float:
-    """The harness's own CPU time inside every measured run: the median of a sandbox's no-op
-    runs (0 when there are none).
-
-    The median, not Hodges–Lehmann: no-op times are a tight floor with rare slow starts, and
-    HL breaks down at two outliers in six (~29 %) where the median holds up to half. On the
-    ENAMEL benchmark one reference sandbox's six no-ops read 0.057–0.066 ms but for two at
-    0.16 and 0.21 ms; with HL, its problem's reference-as-sample scored 0.52.
-    """
-    return finite_median(cpu_s) or 0.0
 
 
 def _rel_mad(values: Sequence[float]) -> float | None:

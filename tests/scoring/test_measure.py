@@ -67,6 +67,15 @@ def test_each_program_is_charged_its_own_sandboxs_baseline():
     assert {p.source for p in smp_sb.runs} == {SMP.source, Program.noop("f").source}
 
 
+def test_the_baseline_is_the_median_of_the_pooled_noops():
+    # Two slow starts among six no-ops (a prior of four, this call's two): the median holds
+    # at 0.050 where Hodges-Lehmann reads 0.105.
+    sb = FakeSandbox(lambda p: _ok(1, 0.010), noop_s=0.050)
+    cm = measure_case(sb, [REF], PAYLOAD, [LIM], POLICY,
+                      baseline_prior=[(0.200, 0.050, 0.160, 0.050)])
+    assert cm.programs[0].baseline_s == pytest.approx(0.050)
+
+
 def test_priors_are_per_program_and_a_shared_sandbox_shares_its_baseline():
     sb = FakeSandbox(lambda p: _ok(1, 0.010), noop_s=0.002)
     other = FakeSandbox(lambda p: _ok(1, 0.010), noop_s=0.002)
