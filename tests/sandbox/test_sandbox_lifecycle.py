@@ -198,6 +198,21 @@ def test_docker_recycle_swaps_in_the_spare_on_the_sandbox_cpus(docker_image: str
     assert not _container_exists(next_spare), "close() left the spare container behind"
 
 
+def _settle(owner_pid: int, quiet_s: float = 1.0, timeout_s: float = 15.0) -> None:
+    """Wait until the set of containers labelled with this owner stops changing."""
+    client = docker_client()
+    last, since = None, time.monotonic()
+    deadline = since + timeout_s
+    while time.monotonic() < deadline:
+        now = sorted(c.id for c in client.containers.list(  # type: ignore[attr-defined]
+            all=True, ignore_removed=True, filters={"label": f"codeeff.owner.pid={owner_pid}"}))
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.1)
+
+
 @pytest.mark.docker
 def test_interrupted_run_is_reaped(docker_image: str, docker_sandbox: object) -> None:
     """A SIGKILLed owner leaves its container; reap_leftovers removes it, and only it."""
@@ -219,6 +234,10 @@ def test_interrupted_run_is_reaped(docker_image: str, docker_sandbox: object) ->
         if owner.stdout is not None:
             owner.stdout.close()
     assert cid and _container_exists(cid)
+    # The owner may die with its spare's create request still in the daemon; that container
+    # lands after a reap that has already listed (the next run's reap removes it). Let the
+    # daemon settle first, so this reap is the one that must find everything.
+    _settle(owner.pid)
     live = docker_sandbox.container_id  # type: ignore[attr-defined]
     removed = reap_leftovers()
     assert cid[:10] in [r[:10] for r in removed]
