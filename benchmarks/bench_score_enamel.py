@@ -13,9 +13,10 @@ timed test runs R reference repetitions, R sample repetitions and one no-op per 
         [--samples references|slow] [--runs N]
 
 ``--samples slow`` scores a deliberately slow variant of every reference instead: the same
-program doing its work three times (twice on deep copies of its arguments, since some
-references sort their input in place). ``--runs 2`` scores the same samples twice, each time
-into a new results folder (nothing reused but the test inputs), and prints how far eff@1 moved.
+program doing the work of its call three times (``codeeff.authoring.repeated_work``: twice on
+deep copies of its arguments, since some references sort their input in place). ``--runs 2``
+scores the same samples twice, each time into a new results folder (nothing reused but the
+test inputs), and prints how far eff@1 moved.
 
 The ENAMEL CSV is not part of the repository; the script imports it into a temporary problem
 set with ``codeeff problems import enamel`` and caches the test inputs before timing (the
@@ -37,20 +38,6 @@ from pathlib import Path
 from _machine import busy_cpu_s
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "enamel" / "enamel.csv"
-
-SLOW_VARIANT = """import copy as _copy
-
-_fast: dict = {{}}
-exec(compile({source!r}, "<reference>", "exec"), _fast)
-
-
-def {entry}(*args):
-    for _ in range(2):
-        _fast[{entry!r}](*_copy.deepcopy(args))
-    return _fast[{entry!r}](*args)
-"""
-"""A reference made slow on purpose. It runs in its own namespace, so a recursive reference
-still calls itself, not the wrapper."""
 
 
 def main() -> int:
@@ -129,7 +116,9 @@ def _solution(problem, which: str) -> str:
     """The sample scored for a problem: its reference, or the reference made slow."""
     if which == "references":
         return problem.reference
-    return SLOW_VARIANT.format(source=problem.reference, entry=problem.spec.entry_point)
+    from codeeff.authoring import repeated_work
+
+    return repeated_work(problem.reference, problem.spec.entry_point, times=3)
 
 
 def _report(summary, out: Path, wall: float, host: float, busy: float) -> None:

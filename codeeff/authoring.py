@@ -6,7 +6,10 @@ every test in the sandbox (its answers become the expected ones); the checker ac
 answers and rejects perturbed ones; the reference's time at the top level falls in a measurable
 band (else a size is suggested); and every known-slow solution is separated from the reference:
 its ENAMEL efficiency score must stay at or below a threshold, otherwise the generator is too
-weak to tell the two apart.
+weak to tell the two apart. Last, the reference's work must show in its time: a variant doing
+the work of its call three times (:func:`repeated_work`) is timed on the top level's slowest
+test, and when most of the time does not grow with the work (module-level precomputation,
+encoding a large result), a warning says that scores can barely see the function's speed.
 
 The reference and the slow solutions run through the sandbox API like any sample, with the
 scoring engine's structure: the reference in one sandbox, each slow solution in another one,
@@ -44,6 +47,7 @@ __all__ = [
     "SlowCheck",
     "check_problem",
     "check_problems",
+    "repeated_work",
     "suggest_sizes",
 ]
 
@@ -72,6 +76,11 @@ class CheckConfig:
     """The measurable band for the reference's time at the top level, in seconds."""
     slow_score_max: float = 0.5
     """A known-slow solution scoring above this is not separated: the generator is weak."""
+    min_work_share: float = 0.25
+    """Below this share of the reference's top-level time growing with its call's work, warn
+    that scores barely see the function's speed (see :attr:`ProblemCheck.work_share`). The
+    share is a lower bound (memory a first call faults in is reused by the next ones): the
+    built-in set's references read 41–100 %, three insensitive ENAMEL problems 3–11 %."""
     policy: RepeatPolicy = field(
         default_factory=lambda: RepeatPolicy(min_reps=3, max_reps=3, baseline_reps=2)
     )
@@ -89,6 +98,8 @@ class CheckConfig:
             raise ValueError(f"band_s must be 0 < low < high, got {self.band_s}")
         if not self.slow_score_max >= 0:
             raise ValueError(f"slow_score_max must be >= 0, got {self.slow_score_max}")
+        if not 0 <= self.min_work_share <= 1:
+            raise ValueError(f"min_work_share must be in [0, 1], got {self.min_work_share}")
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,11 @@ class ProblemCheck:
     suggested_sizes: tuple[int, ...] | None = None
     """Sizes of the levels that would bring the top level into the band."""
     slow: tuple[SlowCheck, ...] = ()
+    work_share: float | None = None
+    """Share of the reference's top-level time that grows with the work of its call: with r
+    the time of :func:`repeated_work` (3 ×) over the reference's on the top level's slowest
+    test, (r − 1) / 2, clipped to [0, 1]; a lower bound, since the repeated calls reuse the
+    memory the first one faulted in. None when not measured."""
     elapsed_s: float = 0.0
 
     @property
@@ -236,6 +252,41 @@ def _check_checker(problem: Problem, cases: Sequence[tuple[tuple, Any]]) -> list
     return findings
 
 
+WORK_TIMES = 3
+"""How many times :func:`repeated_work` does the reference's work in ``problems check``."""
+
+_REPEATED_WORK = """import copy as _copy
+
+_original: dict = {{}}
+exec(compile({source!r}, "<original>", "exec"), _original)
+
+
+def {entry}(*args):
+    for _ in range({extra}):
+        _original[{entry!r}](*_copy.deepcopy(args))
+    return _original[{entry!r}](*args)
+"""
+
+
+def repeated_work(source: str, entry_point: str, times: int = WORK_TIMES) -> str:
+    """A program whose entry point does the work of ``source``'s ``times`` times.
+
+    It calls the original ``times - 1`` times on deep copies of its arguments (some solutions
+    sort or consume their input in place), then once on the arguments, and returns that
+    answer. The original runs in a namespace of its own, so a recursive solution still calls
+    itself. Its module-level code runs once, like the original's: only the call's work is
+    repeated (copying the arguments adds a little more).
+
+    Raises:
+        ValueError: if ``times`` < 1 or ``entry_point`` is not an identifier.
+    """
+    if times < 1:
+        raise ValueError(f"times must be >= 1, got {times}")
+    if not entry_point.isidentifier():
+        raise ValueError(f"entry_point {entry_point!r} is not an identifier")
+    return _REPEATED_WORK.format(source=source, entry=entry_point, extra=times - 1)
+
+
 def check_problem(
     problem: Problem,
     sandbox: Sandbox,
@@ -307,6 +358,7 @@ def check_problem(
 
     # 3. Time the reference on the timed levels; its answers there are expected too.
     ref_times: list[float | None] = [None]
+    ref_case_times: dict[tuple[int, int], float] = {}
     for level in problem.timed_levels:
         worst = 0.0
         for case, payload in enumerate(payloads[level.index]):
@@ -328,6 +380,7 @@ def check_problem(
                     f"{level.index} case {case})",
                 ))
             expected[level.index][case] = meas.value
+            ref_case_times[level.index, case] = meas.time_s
             worst = max(worst, meas.time_s)
         ref_times.append(worst)
 
@@ -365,8 +418,44 @@ def check_problem(
             config, slow_sandbox if slow_sandbox is not None else sandbox, findings))
         if slow_sandbox is not None:
             slow_sandbox.recycle()  # the next one starts in a fresh environment
+
+    # 7. The reference's work must show in its time.
+    share = _work_share(problem, payloads, ref_case_times, ref_limits, config,
+                        slow_sandbox if slow_sandbox is not None else sandbox)
+    if slow_sandbox is not None:
+        slow_sandbox.recycle()
+    if share is not None and share < config.min_work_share:
+        findings.append(Finding(
+            Severity.WARNING,
+            f"only {share:.0%} of the reference's top-level time grows with the work of its "
+            f"call (doing that work {WORK_TIMES} times takes {1 + (WORK_TIMES - 1) * share:.2f}"
+            "x as long): module-level code, encoding the result or the sandbox's own cost "
+            "dominate, so scores can barely tell a fast function from a slow one",
+            "raise the sizes of the timed levels so that the call's work dominates; work done "
+            "at import is charged to every run, like the call",
+        ))
     return done(ref_level_times_s=tuple(ref_times), time_limit_s=limit,
-                suggested_sizes=suggested, slow=tuple(slow_checks))
+                suggested_sizes=suggested, slow=tuple(slow_checks), work_share=share)
+
+
+def _work_share(problem: Problem, payloads: list[list[Payload]],
+                ref_case_times: dict[tuple[int, int], float], ref_limits: Limits,
+                config: CheckConfig, sandbox: Sandbox) -> float | None:
+    """:attr:`ProblemCheck.work_share`, measured on the top level's slowest test."""
+    top = problem.timed_levels[-1].index
+    case, ref_time = max(((c, t) for (lv, c), t in ref_case_times.items() if lv == top),
+                         key=lambda ct: ct[1])
+    if not ref_time > 0:
+        return None
+    program = Program(repeated_work(problem.reference, problem.spec.entry_point),
+                      problem.spec.entry_point)
+    limits = Limits(cpu_s=config.reference_cpu_s, memory_mb=problem.spec.memory_mb)
+    meas = measure_case(sandbox, [program], payloads[top][case], [limits],
+                        config.policy).programs[0]
+    if meas.verdict is not Verdict.OK:
+        return None
+    ratio = meas.time_s / ref_time
+    return min(1.0, max(0.0, (ratio - 1) / (WORK_TIMES - 1)))
 
 
 def _check_slow(

@@ -139,9 +139,10 @@ def check(task_ids: tuple[str, ...], problem_set: str, backend: str,
     lo, hi = config.band_s
     table = Table(title=f"problems check: {report.problem_set} ({report.backend} backend, "
                         f"band {lo * 1e3:g}–{hi * 1e3:g} ms)")
-    for col, justify in (("problem", "left"), ("verdict", "left"), ("ref ms (levels 1..)",
-                         "right"), ("band", "left"), ("slow scores", "left"),
-                         ("problems found", "left")):
+    table.add_column("problem", no_wrap=True)  # an id cut short is no use
+    for col, justify in (("verdict", "left"), ("ref ms, levels 1..", "right"),
+                         ("band", "left"), ("slow scores", "left"), ("work", "right"),
+                         ("found", "left")):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for r in report.problems:
         top = r.top_time_s
@@ -156,7 +157,7 @@ def check(task_ids: tuple[str, ...], problem_set: str, backend: str,
                                       if len(r.findings) > errors else "") if x) or "-"
         table.add_row(r.problem_id, "[green]ok[/green]" if r.ok else "[red]FAIL[/red]",
                       " ".join(_fmt_ms(t) for t in r.ref_level_times_s[1:]), band_cell, slow,
-                      notes)
+                      "-" if r.work_share is None else f"{r.work_share:.0%}", notes)
     console.print(table)
     for r in report.problems:
         for f in r.findings:

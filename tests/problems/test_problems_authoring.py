@@ -208,3 +208,45 @@ def test_check_finds_a_generator_that_depends_on_the_hash_seed(tmp_path: Path) -
     [result] = check_problems(ps, PROCESS).problems
     assert not result.ok
     assert any("hash seed" in f.message for f in result.findings), result.findings
+
+
+def test_repeated_work_repeats_the_call_not_the_module() -> None:
+    from codeeff.authoring import repeated_work
+
+    source = ("LOADS = [0]\nLOADS[0] += 1\nCALLS = []\n"
+              "def fib(n, log):\n    if n == 0:\n        CALLS.append(list(log))\n"
+              "        log.sort()\n    return n if n < 2 else fib(n - 1, log) + fib(n - 2, log)\n")
+    ns: dict = {}
+    exec(repeated_work(source, "fib", times=3), ns)
+    log = [3, 1, 2]
+    assert ns["fib"](10, log) == 55  # recursion reaches the original, not the wrapper
+    original = ns["_original"]
+    assert original["LOADS"] == [1]  # module-level code ran once
+    # Three calls' worth of work (fib(10) reaches n == 0 34 times per call); the first two
+    # on copies, so the third still gets the caller's unsorted list, and sorts it.
+    calls = original["CALLS"]
+    assert len(calls) == 3 * 34
+    assert calls[0] == calls[34] == calls[68] == [3, 1, 2] and log == [1, 2, 3]
+    with pytest.raises(ValueError):
+        repeated_work(source, "fib", times=0)
+
+
+WORKING_REFERENCE = ("def total(values):\n    for _ in range(3000):\n"
+                     "        s = sum(values)\n    return s\n")
+IMPORT_HEAVY_REFERENCE = ("TABLE = [sum(range(i % 64)) for i in range(150_000)]\n\n"
+                          "def total(values):\n    return sum(values)\n")
+
+
+@needs_process
+def test_check_warns_when_the_time_does_not_grow_with_the_work(tmp_path: Path) -> None:
+    make_problem(tmp_path, "working", reference=WORKING_REFERENCE)
+    make_problem(tmp_path, "import-heavy", reference=IMPORT_HEAVY_REFERENCE)
+    report = check_problems(load_problem_set(tmp_path), PROCESS,
+                            CheckConfig(cross_process=False))
+    by_id = {r.problem_id: r for r in report.problems}
+    working, heavy = by_id["working"], by_id["import-heavy"]
+    assert working.work_share is not None and working.work_share > 0.8, working
+    assert heavy.work_share is not None and heavy.work_share < 0.2, heavy
+    warned = [f.message for f in heavy.findings if "grows with the work" in f.message]
+    assert len(warned) == 1 and heavy.ok  # a warning, not an error
+    assert not any("grows with the work" in f.message for f in working.findings)
