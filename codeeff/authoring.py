@@ -430,7 +430,7 @@ def check_problem(
             Severity.WARNING,
             f"only {share:.0%} of the reference's top-level time grows with the work of its "
             f"call (doing that work {WORK_TIMES} times takes {1 + (WORK_TIMES - 1) * share:.2f}"
-            "x as long): module-level code, encoding the result or the sandbox's own cost "
+            "x as long): module-level code, compiling the source or encoding the result "
             "dominate, so scores can barely tell a fast function from a slow one",
             "raise the sizes of the timed levels so that the call's work dominates; work done "
             "at import is charged to every run, like the call",
@@ -450,8 +450,7 @@ def _work_share(problem: Problem, payloads: list[list[Payload]],
         return None
     program = Program(repeated_work(problem.reference, problem.spec.entry_point),
                       problem.spec.entry_point)
-    limits = Limits(cpu_s=config.reference_cpu_s, memory_mb=problem.spec.memory_mb)
-    meas = measure_case(sandbox, [program], payloads[top][case], [limits],
+    meas = measure_case(sandbox, [program], payloads[top][case], [ref_limits],
                         config.policy).programs[0]
     if meas.verdict is not Verdict.OK:
         return None
