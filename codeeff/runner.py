@@ -623,22 +623,11 @@ def _fused(lane: _Lane, job: _Job, inputs: _Inputs, config: ScoreConfig,
 def _sandbox_api() -> tuple[Callable[..., Sandbox], Callable[[], Any],
                             Callable[[str | None], str]]:
     from codeeff.sandbox import open_sandbox, reap_leftovers
+    from codeeff.sandbox.image import resolve_image
 
-    return open_sandbox, reap_leftovers, _resolve_image
-
-
-def _resolve_image(image: str | None) -> str:
-    """The tag every sandbox of the run will use (the one the results are cached under): the
-    named image, else the one :func:`~codeeff.sandbox.image.find_image` picks for this harness
-    (the default recipe's tag, or an image built with ``--base``)."""
-    from codeeff.sandbox.engine import docker_client
-    from codeeff.sandbox.image import find_image
-
-    client = docker_client()
-    try:
-        return find_image(client, image)
-    finally:
-        client.close()
+    # resolve_image: the tag every sandbox of the run uses and the results are cached under
+    # (the named image, else the one this harness finds: the default recipe's or a --base one).
+    return open_sandbox, reap_leftovers, resolve_image
 
 
 def _lane_cpus(jobs: int | None) -> list[tuple[int, ...]]:

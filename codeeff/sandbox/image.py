@@ -45,6 +45,7 @@ __all__ = [
     "find_image",
     "harness_digest",
     "image_tag",
+    "resolve_image",
 ]
 
 IMAGE_REPOSITORY = "codeeff-sandbox"
@@ -170,6 +171,19 @@ def find_image(client: Any, image: str | None = None) -> str:
     )
 
 
+def resolve_image(image: str | None = None) -> str:
+    """:func:`find_image` with a client of its own (closed again): the tag a run will use.
+
+    Raises:
+        SandboxSetupError: no engine, or no such image.
+    """
+    client = _client()
+    try:
+        return find_image(client, image)
+    finally:
+        client.close()
+
+
 def ensure_image(image: str | None = None, progress: Progress | None = None) -> str:
     """The image a sandbox will use (as :func:`find_image`), built first when there is none.
 
@@ -179,15 +193,19 @@ def ensure_image(image: str | None = None, progress: Progress | None = None) -> 
     Raises:
         SandboxSetupError: no engine, an explicit image that does not exist, a failed build.
     """
-    client = _client()
-    if image is not None:
-        return find_image(client, image)
+    client = _client()  # outside the try: no engine is not a missing image
     try:
-        return find_image(client)
-    except SandboxSetupError:
-        say = progress or (lambda _msg: None)
-        say(f"the sandbox image {image_tag()} is missing: building it (offline, about a minute)")
-        return build_image(progress=progress).tag
+        if image is not None:
+            return find_image(client, image)
+        try:
+            return find_image(client)
+        except SandboxSetupError:
+            say = progress or (lambda _msg: None)
+            say(f"the sandbox image {image_tag()} is missing: building it (offline, about a "
+                "minute)")
+            return build_image(progress=progress).tag
+    finally:
+        client.close()
 
 
 def build_image(

@@ -226,7 +226,11 @@ def test_ensure_image_builds_only_a_missing_default_image(monkeypatch) -> None:
         built.append("default")
         return img.BuildResult("codeeff-sandbox:new", True, 1.0, "debootstrap")
 
-    monkeypatch.setattr(img, "_client", object)
+    class Client:
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(img, "_client", Client)
     monkeypatch.setattr(img, "find_image", missing)
     monkeypatch.setattr(img, "build_image", build)
     assert img.ensure_image(progress=said.append) == "codeeff-sandbox:new"
